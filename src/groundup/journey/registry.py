@@ -33,7 +33,9 @@ class Table:
 
     def add(self, *cells: Any) -> None:
         if len(cells) != len(self.columns):
-            raise ValueError(f"row has {len(cells)} cells; table {self.title!r} has {len(self.columns)} columns")
+            raise ValueError(
+                f"row has {len(cells)} cells; table {self.title!r} has {len(self.columns)} columns"
+            )
         self.rows.append(list(cells))
 
     def to_markdown(self) -> str:
@@ -149,14 +151,21 @@ def run_journey(
         console.rule(f"Stage {number} — {title}")
         ctx = JourneyContext(quick=quick, reports_dir=reports_dir, console=console)
         start = time.perf_counter()
-        report = entry.runner(ctx)
+        try:
+            report = entry.runner(ctx)
+        except Exception as exc:  # a broken stage is reported, and the others still run
+            console.print_exception(max_frames=8)
+            status[number] = f"failed: {type(exc).__name__}: {exc}"
+            continue
         elapsed = time.perf_counter() - start
         for table in report.tables:
             console.print(table.to_rich())
         for note in report.notes:
             console.print(f"• {note}")
         _write_stage_markdown(reports_dir, number, title, report, elapsed, quick)
-        console.print(f"[green]Stage {number} done in {elapsed:.1f} s → {reports_dir / f'stage-{number}.md'}[/]")
+        console.print(
+            f"[green]Stage {number} done in {elapsed:.1f} s → {reports_dir / f'stage-{number}.md'}[/]"
+        )
         status[number] = "ok"
     _write_index(reports_dir, titles, status)
     return status
@@ -165,7 +174,12 @@ def run_journey(
 def _write_stage_markdown(
     reports_dir: Path, number: int, title: str, report: StageReport, elapsed: float, quick: bool
 ) -> None:
-    lines = [f"# Stage {number} — {title}", "", f"Run time {elapsed:.1f} s{' (quick)' if quick else ''}.", ""]
+    lines = [
+        f"# Stage {number} — {title}",
+        "",
+        f"Run time {elapsed:.1f} s{' (quick)' if quick else ''}.",
+        "",
+    ]
     lines += [t.to_markdown() for t in report.tables]
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
@@ -179,7 +193,9 @@ def _write_index(reports_dir: Path, titles: dict[int, str], status: dict[int, st
     for number, title in sorted(titles.items()):
         page = reports_dir / f"stage-{number}.md"
         if page.exists():
-            lines.append(f"- [Stage {number} — {title}](stage-{number}.md) ({status.get(number, 'earlier run')})")
+            lines.append(
+                f"- [Stage {number} — {title}](stage-{number}.md) ({status.get(number, 'earlier run')})"
+            )
         else:
             lines.append(f"- Stage {number} — {title}: planned")
     (reports_dir / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,143 @@
+"""The ``groundup`` command line: the journey, the roadmap, benchmarks and training.
+
+Heavy imports (torch, scikit-learn, the journey) happen inside the commands so that
+``groundup --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="groundup",
+    help="Machine learning from the ground up, carried all the way to production.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+
+_STATUS_STYLE = {"planned": "dim", "built": "yellow", "verified": "green", "failing": "red"}
+
+
+@app.command()
+def roadmap(
+    verify: Annotated[bool, typer.Option("--verify", help="Run each deliverable's tests.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Show every stage's deliverables and whether each is planned, built or verified."""
+    from groundup.roadmap import check_built, check_verified, load_roadmap, repo_root, to_json
+
+    stages = load_roadmap()
+    if verify:
+        with (
+            console.status("running the mapped tests…", spinner="dots") if not as_json else _null()
+        ):
+            check_verified(stages, repo_root())
+    else:
+        check_built(stages)
+    if as_json:
+        print(json.dumps(to_json(stages), indent=2))
+        return
+    table = Table(title="groundup roadmap", show_lines=False)
+    for col in ("stage", "topic", "deliverable", "module", "status"):
+        table.add_column(col, overflow="fold")
+    for s in stages:
+        for i, d in enumerate(s.deliverables):
+            style = _STATUS_STYLE.get(d.status, "")
+            table.add_row(
+                f"{s.number}. {s.title}" if i == 0 else "",
+                d.topic,
+                d.name,
+                d.module,
+                f"[{style}]{d.status}[/]",
+            )
+        table.add_section()
+    console.print(table)
+    counts = {k: sum(d.status == k for s in stages for d in s.deliverables) for k in _STATUS_STYLE}
+    console.print(", ".join(f"{v} {k}" for k, v in counts.items() if v))
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+@app.command()
+def run(
+    quick: Annotated[bool, typer.Option("--quick", help="Short version of every stage.")] = False,
+    stage: Annotated[
+        list[int] | None, typer.Option("--stage", "-s", help="Stage number(s) to run.")
+    ] = None,
+    reports: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+) -> None:
+    """Run the journey: every built stage beside its references, reports in reports/."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from groundup.journey import run_journey
+    from groundup.roadmap import load_roadmap
+
+    titles = [(s.number, s.title) for s in load_roadmap()]
+    known = {n for n, _ in titles}
+    for n in stage or []:
+        if n not in known:
+            raise typer.BadParameter(
+                f"no stage {n}; stages are {sorted(known)}", param_hint="--stage"
+            )
+    status = run_journey(
+        stage, quick=quick, reports_dir=reports, console=console, all_stages=titles
+    )
+    console.print(f"reports written to {reports / 'index.md'}")
+    if any(v.startswith("failed") for v in status.values()):
+        raise typer.Exit(1)
+
+
+def _benchmark_dir() -> Path:
+    from groundup.roadmap import repo_root
+
+    return repo_root() / "benchmarks"
+
+
+@app.command()
+def bench(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Benchmarks to run (default: all).")
+    ] = None,
+    quick: Annotated[bool, typer.Option("--quick", help="Fewer repeats, smaller sizes.")] = False,
+) -> None:
+    """Run the side-by-side benchmarks in benchmarks/ and print their tables."""
+    folder = _benchmark_dir()
+    available = {p.stem.removeprefix("bench_"): p for p in sorted(folder.glob("bench_*.py"))}
+    wanted = names or list(available)
+    unknown = [n for n in wanted if n not in available]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown benchmark(s) {', '.join(unknown)}; available: {', '.join(available)}"
+        )
+    sys.path.insert(0, str(folder))
+    for name in wanted:
+        console.rule(f"benchmark: {name}")
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", available[name])
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.main(quick=quick)
+
+
+def main() -> None:  # pragma: no cover - console-script shim
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
