@@ -33,11 +33,24 @@ _STATUS_STYLE = {"planned": "dim", "built": "yellow", "verified": "green", "fail
 def roadmap(
     verify: Annotated[bool, typer.Option("--verify", help="Run each deliverable's tests.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the roadmap table for the README.")
+    ] = False,
 ) -> None:
     """Show every stage's deliverables and whether each is planned, built or verified."""
-    from groundup.roadmap import check_built, check_verified, load_roadmap, repo_root, to_json
+    from groundup.roadmap import (
+        check_built,
+        check_verified,
+        load_roadmap,
+        repo_root,
+        to_json,
+        to_markdown,
+    )
 
     stages = load_roadmap()
+    if markdown:
+        print(to_markdown(stages))
+        return
     if verify:
         with (
             console.status("running the mapped tests…", spinner="dots") if not as_json else _null()

@@ -153,6 +153,16 @@ def to_json(stages: list[Stage]) -> list[dict[str, Any]]:
     return out
 
 
+def to_markdown(stages: list[Stage]) -> str:
+    """The roadmap as a Markdown table (stage, topic, deliverable, module) for the README."""
+    lines = ["| stage | topic | deliverable | module |", "|---|---|---|---|"]
+    for s in stages:
+        for i, d in enumerate(s.deliverables):
+            label = f"{s.number}. {s.title}" if i == 0 else ""
+            lines.append(f"| {label} | {d.topic} | {d.name} | `{d.module}` |")
+    return "\n".join(lines)
+
+
 def repo_root() -> Path:
     """The checkout this package is installed from (where ``tests/`` lives)."""
     here = Path(__file__).resolve()
