@@ -94,22 +94,27 @@ class StageEntry:
     number: int
     title: str
     runner: Runner
+    part: str = "main"
 
 
-_REGISTRY: dict[int, StageEntry] = {}
+_REGISTRY: dict[int, dict[str, StageEntry]] = {}
 
 
-def stage(number: int, title: str) -> Callable[[Runner], Runner]:
-    """Decorator registering ``runner`` as the journey of stage ``number``."""
+def stage(number: int, title: str, part: str = "main") -> Callable[[Runner], Runner]:
+    """Decorator registering ``runner`` as (one part of) the journey of stage ``number``.
+
+    A stage built by several issues registers one runner per ``part`` (say ``"vision"`` and
+    ``"language"``); their tables and figures are gathered into one stage report.
+    """
 
     def decorate(runner: Runner) -> Runner:
-        _REGISTRY[number] = StageEntry(number, title, runner)
+        _REGISTRY.setdefault(number, {})[part] = StageEntry(number, title, runner, part)
         return runner
 
     return decorate
 
 
-def discover() -> dict[int, StageEntry]:
+def discover() -> dict[int, list[StageEntry]]:
     """Import every ``groundup.journey.stage*`` module and return the registered runners.
 
     A stage module whose dependencies are missing (say, torch not installed) is reported as
@@ -120,7 +125,7 @@ def discover() -> dict[int, StageEntry]:
     for info in pkgutil.iter_modules(pkg.__path__):
         if info.name.startswith("stage"):
             importlib.import_module(f"groundup.journey.{info.name}")
-    return dict(sorted(_REGISTRY.items()))
+    return {n: list(parts.values()) for n, parts in sorted(_REGISTRY.items())}
 
 
 def run_journey(
@@ -138,25 +143,31 @@ def run_journey(
     """
     registry = discover()
     reports_dir.mkdir(parents=True, exist_ok=True)
-    titles = dict(all_stages) | {n: e.title for n, e in registry.items()}
+    titles = dict(all_stages) | {n: parts[0].title for n, parts in registry.items()}
     wanted = sorted(stages) if stages else sorted(titles)
     status: dict[int, str] = {}
     for number in wanted:
-        entry = registry.get(number)
+        parts = registry.get(number)
         title = titles.get(number, f"Stage {number}")
-        if entry is None:
+        if not parts:
             console.print(f"[yellow]Stage {number} — {title}: planned (not built yet), skipped[/]")
             status[number] = "planned"
             continue
         console.rule(f"Stage {number} — {title}")
         ctx = JourneyContext(quick=quick, reports_dir=reports_dir, console=console)
         start = time.perf_counter()
-        try:
-            report = entry.runner(ctx)
-        except Exception as exc:  # a broken stage is reported, and the others still run
-            console.print_exception(max_frames=8)
-            status[number] = f"failed: {type(exc).__name__}: {exc}"
-            continue
+        report = StageReport()
+        for entry in parts:
+            try:
+                part = entry.runner(ctx)
+            except Exception as exc:  # a broken part is reported, and the others still run
+                console.print_exception(max_frames=8)
+                status[number] = f"failed: {entry.part}: {type(exc).__name__}: {exc}"
+                report.notes.append(f"part {entry.part!r} failed: {type(exc).__name__}: {exc}")
+                continue
+            report.tables += part.tables
+            report.figures += part.figures
+            report.notes += part.notes
         elapsed = time.perf_counter() - start
         for table in report.tables:
             console.print(table.to_rich())
@@ -166,7 +177,7 @@ def run_journey(
         console.print(
             f"[green]Stage {number} done in {elapsed:.1f} s → {reports_dir / f'stage-{number}.md'}[/]"
         )
-        status[number] = "ok"
+        status.setdefault(number, "ok")
     _write_index(reports_dir, titles, status)
     return status
 

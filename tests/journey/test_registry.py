@@ -1,0 +1,50 @@
+"""The journey registry gathers parts, reports broken parts and never fakes a planned stage."""
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from groundup.journey import registry
+from groundup.journey.registry import StageReport, Table, run_journey, stage
+
+
+@pytest.fixture
+def clean_registry():
+    saved = {n: dict(p) for n, p in registry._REGISTRY.items()}
+    yield
+    registry._REGISTRY.clear()
+    registry._REGISTRY.update(saved)
+
+
+def test_parts_are_merged_and_a_broken_part_is_reported(tmp_path: Path, clean_registry):
+    @stage(90, "Toy stage", part="a")
+    def part_a(ctx):
+        t = Table("numbers", ["name", "value"])
+        t.add("pi", 3.14159)
+        return StageReport(tables=[t], notes=["from a"])
+
+    @stage(90, "Toy stage", part="b")
+    def part_b(ctx):
+        raise RuntimeError("boom")
+
+    status = run_journey(
+        [90, 91],
+        quick=True,
+        reports_dir=tmp_path,
+        console=Console(quiet=True),
+        all_stages=[(90, "Toy stage"), (91, "Not built")],
+    )
+    assert status[90].startswith("failed: b: RuntimeError: boom")
+    assert status[91] == "planned"
+    page = (tmp_path / "stage-90.md").read_text()
+    assert "| pi | 3.142 |" in page and "from a" in page and "part 'b' failed" in page
+    assert not (tmp_path / "stage-91.md").exists()
+    index = (tmp_path / "index.md").read_text()
+    assert "Stage 91 — Not built: planned" in index
+
+
+def test_table_rejects_rows_of_the_wrong_width():
+    t = Table("t", ["a", "b"])
+    with pytest.raises(ValueError, match="row has 3 cells; table 't' has 2 columns"):
+        t.add(1, 2, 3)
