@@ -1,0 +1,232 @@
+"""Fused neural-network ops: dropout, batch_norm, embedding, binary_cross_entropy_with_logits.
+
+Each could be written from smaller ops; fusing them keeps one node (and one saved buffer)
+instead of five, and the hand-derived gradients are the ones derived in
+docs/notes/backpropagation.md and docs/notes/regularization.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from groundup.autograd.ops._util import lift
+from groundup.autograd.tensor import Array, Context, Function, Tensor, default_rng
+
+__all__ = ["batch_norm", "binary_cross_entropy_with_logits_elementwise", "dropout", "embedding"]
+
+
+class Dropout(Function):
+    """y = x · m / (1 - p) with m ~ Bernoulli(1 - p).  dx = dy · m / (1 - p)."""
+
+    @staticmethod
+    def forward(ctx: Context, x: Array, p: float = 0.5, rng: Any = None) -> Array:
+        keep = rng.random(x.shape) >= p
+        scale = (keep / (1.0 - p)).astype(x.dtype)
+        ctx.save(scale)
+        return x * scale
+
+    @staticmethod
+    def backward(ctx: Context, grad: Array) -> Array:
+        (scale,) = ctx.saved
+        return grad * scale
+
+
+def dropout(
+    x: Tensor, p: float = 0.5, training: bool = True, rng: np.random.Generator | None = None
+) -> Tensor:
+    """Inverted dropout: zero each entry with probability ``p``, scale the rest by 1/(1-p).
+
+    E[y] = x, so evaluation (``training=False``) is the identity. See
+    docs/notes/regularization.md.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability must lie in [0, 1], got {p}")
+    x = lift(x)
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    return Dropout.apply(x, p=p, rng=rng if rng is not None else default_rng())
+
+
+class BatchNorm(Function):
+    """y = γ x̂ + β, x̂ = (x - μ)/√(σ² + ε) with μ, σ² over every axis but the channel axis 1.
+
+    Training (batch statistics, m values per channel):
+        dx = (1/√(σ²+ε)) · (dx̂ - mean(dx̂) - x̂ · mean(dx̂ ⊙ x̂)),  dx̂ = dy ⊙ γ.
+    Evaluation (running statistics are constants): dx = dy ⊙ γ / √(σ²+ε).
+    dγ = Σ dy ⊙ x̂,  dβ = Σ dy.
+    """
+
+    @staticmethod
+    def forward(
+        ctx: Context,
+        x: Array,
+        gamma: Array | None,
+        beta: Array | None,
+        running_mean: Array | None = None,
+        running_var: Array | None = None,
+        training: bool = True,
+        momentum: float = 0.1,
+        eps: float = 1e-5,
+    ) -> Array:
+        axes = (0, *range(2, x.ndim))
+        shape = [1] * x.ndim
+        shape[1] = x.shape[1]
+        if training:
+            mean = x.mean(axis=axes, keepdims=True)
+            centred = x - mean
+            var = (centred * centred).mean(axis=axes, keepdims=True)
+            if running_mean is not None and running_var is not None:
+                m = x.size // x.shape[1]
+                # Running variance uses the unbiased estimate, as in PyTorch.
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.reshape(-1)
+                running_var *= 1 - momentum
+                running_var += momentum * var.reshape(-1) * m / max(m - 1, 1)
+        else:
+            assert running_mean is not None and running_var is not None
+            centred = x - running_mean.reshape(shape)
+            var = running_var.reshape(shape)
+        inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype)
+        xhat = centred * inv_std
+        ctx.save(xhat, inv_std, None if gamma is None else gamma.reshape(shape))
+        ctx.axes, ctx.training = axes, training
+        out = xhat
+        if gamma is not None:
+            out = out * gamma.reshape(shape)
+        if beta is not None:
+            out = out + beta.reshape(shape)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Array) -> tuple[Array | None, Array | None, Array | None]:
+        xhat, inv_std, gamma = ctx.saved
+        axes = ctx.axes
+        nx, ng, nb = ctx.needs_input_grad[:3]
+        dxhat = grad if gamma is None else grad * gamma
+        gx = None
+        if nx:
+            if ctx.training:
+                mean_d = dxhat.mean(axis=axes, keepdims=True)
+                mean_dx = (dxhat * xhat).mean(axis=axes, keepdims=True)
+                gx = inv_std * (dxhat - mean_d - xhat * mean_dx)
+            else:
+                gx = dxhat * inv_std
+        gg = (grad * xhat).sum(axis=axes) if ng else None
+        gb = grad.sum(axis=axes) if nb else None
+        return gx, gg, gb
+
+
+def batch_norm(
+    x: Tensor,
+    running_mean: Array | None,
+    running_var: Array | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Batch normalisation over every axis but axis 1 (channels), as ``torch.nn.functional``.
+
+    In training it normalises with the batch mean and (biased) variance and updates the
+    running statistics in place: r ← (1 - momentum)·r + momentum·batch (unbiased variance).
+    See docs/notes/backpropagation.md.
+    """
+    x = lift(x)
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: input must be at least 2-D (N, C, ...), got {x.shape}")
+    if training and x.size // x.shape[1] < 2:
+        raise ValueError(
+            f"batch_norm: need more than one value per channel in training, got input {x.shape}"
+        )
+    if not training and (running_mean is None or running_var is None):
+        raise ValueError("batch_norm: evaluation needs running_mean and running_var")
+    return BatchNorm.apply(
+        x,
+        weight,
+        bias,
+        running_mean=running_mean,
+        running_var=running_var,
+        training=training,
+        momentum=momentum,
+        eps=eps,
+    )
+
+
+class Embedding(Function):
+    """y = W[idx].  dW = Σ of dy rows scattered back to their indices (np.add.at)."""
+
+    @staticmethod
+    def forward(ctx: Context, weight: Array, idx: Array, padding_idx: int | None = None) -> Array:
+        ctx.save(idx)
+        ctx.shape, ctx.padding_idx = weight.shape, padding_idx
+        return weight[idx]
+
+    @staticmethod
+    def backward(ctx: Context, grad: Array) -> tuple[Array, None]:
+        (idx,) = ctx.saved
+        gw = np.zeros(ctx.shape, dtype=grad.dtype)
+        np.add.at(gw, idx.reshape(-1), grad.reshape(-1, ctx.shape[1]))
+        if ctx.padding_idx is not None:
+            gw[ctx.padding_idx] = 0
+        return gw, None
+
+
+def embedding(idx: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` picked by integer indices; ``padding_idx``'s row gets no gradient.
+
+    See docs/notes/backpropagation.md.
+    """
+    ids = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {ids.dtype}")
+    n = weight.shape[0]
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        bad = ids.min() if ids.min() < 0 else ids.max()
+        raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings")
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    return Embedding.apply(weight, ids, padding_idx=padding_idx)
+
+
+class BCEWithLogits(Function):
+    """ℓ = (1 - y)·x + w₊(y)·softplus(-x),  w₊ = 1 + (pos_weight - 1)·y  (stable for any x).
+
+    dℓ/dx = (1 - y) - w₊·σ(-x);  dℓ/dy = -x + (pos_weight - 1)·softplus(-x).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, x: Array, y: Array, pos_weight: Array | None = None) -> Array:
+        # softplus(-x) = log(1 + e^(-|x|)) + max(-x, 0), never overflowing.
+        e = np.exp(-np.abs(x))
+        sp = np.log1p(e) + np.maximum(-x, 0)
+        pw = 1.0 if pos_weight is None else pos_weight
+        lw = 1 + (pw - 1) * y
+        sig_neg = np.where(x >= 0, e / (1 + e), 1 / (1 + e))  # σ(-x)
+        ctx.save(x, y, sp, lw, sig_neg, pw)
+        return (1 - y) * x + lw * sp
+
+    @staticmethod
+    def backward(ctx: Context, grad: Array) -> tuple[Array | None, Array | None, None]:
+        x, y, sp, lw, sig_neg, pw = ctx.saved
+        nx, ny = ctx.needs_input_grad[:2]
+        gx = grad * ((1 - y) - lw * sig_neg) if nx else None
+        gy = grad * (-x + (pw - 1) * sp) if ny else None
+        return gx, gy, None
+
+
+def binary_cross_entropy_with_logits_elementwise(
+    x: Tensor, y: Tensor, pos_weight: Tensor | None = None
+) -> Tensor:
+    """Per-element logistic loss of logits ``x`` against targets ``y`` in [0, 1] (unreduced).
+
+    See docs/notes/backpropagation.md.
+    """
+    args: list[Any] = [lift(x), lift(y)]
+    if pos_weight is not None:
+        args.append(lift(pos_weight))
+    return BCEWithLogits.apply(*args)
