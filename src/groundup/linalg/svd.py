@@ -1,0 +1,105 @@
+"""Singular value decomposition by QR preconditioning and one-sided Jacobi.
+
+See docs/notes/linear-algebra.md#singular-value-decomposition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from groundup._checks import as_matrix
+from groundup.linalg._jacobi import jacobi_svd
+from groundup.linalg.qr import _householder
+
+__all__ = ["svd"]
+
+
+def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
+    """Replace the columns of U not in ``good`` (zero singular values) by an orthonormal
+    basis of the complement of the good columns (from a complete Householder QR)."""
+    if good.all():
+        return U
+    G = U[:, good]
+    if G.shape[1] == 0:
+        Qc = np.eye(U.shape[0])
+    else:
+        _, Y, T = _householder(G)
+        Qc = np.eye(U.shape[0]) - Y @ T @ Y.T
+    out = U.copy()
+    out[:, ~good] = Qc[:, G.shape[1] : G.shape[1] + int((~good).sum())]
+    return out
+
+
+def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
+    """SVD of m×n with m ≥ n: A = Q R, R = U_r Σ Vᵀ by Jacobi, U = Q U_r."""
+    m, n = M.shape
+    if m > n:
+        R, Y, T = _householder(M)
+        R = R[:n]
+    else:
+        R = M
+    sigma, B, V = jacobi_svd(R, compute_uv)
+    order = np.argsort(-sigma, kind="stable")
+    sigma = sigma[order]
+    if not compute_uv:
+        return sigma
+    assert V is not None
+    B, V = B[:, order], V[:, order]
+    good = sigma > 0
+    Ur = np.divide(B, sigma, out=np.zeros_like(B), where=good)
+    Ur = _complete(Ur, good)
+    if m == n:
+        return Ur, sigma, V.T
+    # Q = I − Y T Yᵀ applied to [U_r; 0] (thin) or to diag(U_r, I) (full).
+    if full:
+        U = np.eye(m)
+        U[:n, :n] = Ur
+    else:
+        U = np.zeros((m, n))
+        U[:n] = Ur
+    U -= Y @ (T @ (Y.T @ U))
+    return U, sigma, V.T
+
+
+def svd(
+    A: ArrayLike, full_matrices: bool = True, compute_uv: bool = True
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | NDArray[np.float64]:
+    """Singular value decomposition A = U diag(S) Vᵀ with S descending (NumPy's convention).
+
+    A tall matrix is first reduced to its n×n triangle, A = Q R (Householder). One-sided
+    Jacobi then rotates column pairs of R until they are orthogonal, R V = U_r Σ (so
+    RᵀR = V Σ² Vᵀ without forming RᵀR); U = Q U_r. A wide matrix is handled through Aᵀ.
+    Jacobi computes small singular values to high relative accuracy.
+    See docs/notes/linear-algebra.md#singular-value-decomposition.
+
+    Parameters
+    ----------
+    A : array_like, shape (m, n)
+        Matrix to decompose.
+    full_matrices : bool
+        If True (default) U is m×m and Vt is n×n; otherwise U is m×k and Vt is k×n,
+        k = min(m, n).
+    compute_uv : bool
+        If False return only S (faster: no vectors are accumulated).
+
+    Returns
+    -------
+    U : ndarray
+        Left singular vectors (columns), only if ``compute_uv``.
+    S : ndarray, shape (k,)
+        Singular values, descending.
+    Vt : ndarray
+        Right singular vectors (rows), only if ``compute_uv``.
+    """
+    M = as_matrix(A, "A")
+    m, n = M.shape
+    if m < n:
+        out = _svd_tall(M.T, full_matrices, compute_uv)
+        if not compute_uv:
+            return out  # type: ignore[return-value]
+        U, S, Vt = out
+        return Vt.T, S, U.T
+    return _svd_tall(M, full_matrices, compute_uv)  # type: ignore[return-value]
