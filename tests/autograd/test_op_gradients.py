@@ -328,6 +328,7 @@ def test_op_gradient_matches_torch_and_finite_differences(case, shapes, rng, par
     parity(case.ours, case.theirs, arrays, rng)
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")  # torch's note about its own copy
 @pytest.mark.parametrize(("xs", "ws", "kw"), CONV_CASES, ids=[str(c[2]) for c in CONV_CASES])
 def test_conv2d_gradient_matches_torch(xs, ws, kw, rng, parity):
     arrays = [rng.standard_normal(xs), rng.standard_normal(ws), rng.standard_normal(ws[0])]
