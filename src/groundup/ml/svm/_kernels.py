@@ -1,0 +1,57 @@
+"""Kernel functions for the SVMs: linear, polynomial, RBF and sigmoid.
+
+See docs/notes/svm.md#kernels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+KERNELS = ("linear", "poly", "rbf", "sigmoid")
+
+
+def resolve_gamma(gamma: Any, X: NDArray[Any]) -> float:
+    """γ for the RBF/poly/sigmoid kernels: "scale" = 1/(d·Var X), "auto" = 1/d, or a float > 0."""
+    if isinstance(gamma, str):
+        if gamma == "scale":
+            var = X.var()
+            return 1.0 / (X.shape[1] * var) if var != 0 else 1.0
+        if gamma == "auto":
+            return 1.0 / X.shape[1]
+        raise ValueError(f"gamma must be 'scale', 'auto' or a float > 0, got {gamma!r}")
+    if not isinstance(gamma, int | float | np.number) or gamma <= 0:
+        raise ValueError(f"gamma must be 'scale', 'auto' or a float > 0, got {gamma!r}")
+    return float(gamma)
+
+
+def kernel_matrix(
+    A: NDArray[Any], B: NDArray[Any], kernel: str, gamma: float, degree: int, coef0: float
+) -> NDArray[Any]:
+    """Gram matrix K_ij = k(a_i, b_j).
+
+    linear: a·b;  poly: (γ a·b + c₀)^degree;  rbf: exp(−γ‖a − b‖²) with
+    ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b;  sigmoid: tanh(γ a·b + c₀). See docs/notes/svm.md#kernels.
+
+    Parameters
+    ----------
+    A : ndarray of shape (n, d)
+    B : ndarray of shape (m, d)
+    kernel : "linear", "poly", "rbf" or "sigmoid"
+    gamma, degree, coef0 : kernel parameters
+
+    Returns
+    -------
+    ndarray of shape (n, m)
+    """
+    G = A @ B.T
+    if kernel == "linear":
+        return G
+    if kernel == "poly":
+        return (gamma * G + coef0) ** degree
+    if kernel == "sigmoid":
+        return np.tanh(gamma * G + coef0)
+    sq = (A**2).sum(axis=1)[:, None] + (B**2).sum(axis=1)[None, :] - 2.0 * G
+    return np.exp(-gamma * np.maximum(sq, 0.0))
