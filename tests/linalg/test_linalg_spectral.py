@@ -152,3 +152,21 @@ def test_power_iteration_nonsymmetric_matches_numpy_eig(rng):
 def test_power_iteration_refuses_tied_dominant_eigenvalues():
     with pytest.raises(LinAlgError, match="did not converge in 50 iterations"):
         power_iteration(np.diag([1.0, -1.0, 0.5]), num_iter=50, rng=0)
+
+
+def test_svd_on_centred_digits_with_exact_zero_singular_values():
+    # Real data, as PCA sees it: centred digits have constant (all-zero) pixel columns, so
+    # some singular values are exactly zero and their vectors must come from the complement.
+    from sklearn.datasets import load_digits
+
+    X = load_digits().data
+    X = X - X.mean(axis=0)
+    U, S, Vt = svd(X, full_matrices=False)
+    Un, Sn, Vtn = np.linalg.svd(X, full_matrices=False)
+    assert U.shape == (1797, 64)
+    np.testing.assert_allclose(S, Sn, rtol=1e-8, atol=1e-12 * Sn[0])
+    np.testing.assert_allclose((U * S) @ Vt, X, atol=1e-12 * Sn[0])
+    np.testing.assert_allclose(U.T @ U, np.eye(64), atol=1e-12)
+    np.testing.assert_allclose(Vt @ Vt.T, np.eye(64), atol=1e-12)
+    # The leading principal axes agree with LAPACK's up to sign.
+    np.testing.assert_allclose(_align(Vt[:10].T, Vtn[:10].T), Vtn[:10].T, atol=1e-8)

@@ -17,6 +17,9 @@ from groundup.linalg.triangular import _check_rhs, _trsm
 
 __all__ = ["cholesky", "cho_solve"]
 
+# Blocks up to this size are factored column by column; larger ones recursively (matmuls).
+_BASE = 16
+
 
 def _rchol(A: NDArray[Any], offset: int = 0) -> tuple[int, float] | None:
     """Overwrite the lower triangle of the view ``A`` with L; return (pivot, value) on failure.
@@ -26,11 +29,15 @@ def _rchol(A: NDArray[Any], offset: int = 0) -> tuple[int, float] | None:
     (k+1)×(k+1) minor is not positive definite.
     """
     n = A.shape[0]
-    if n == 1:
-        d = float(A[0, 0])
-        if not d > 0:  # also catches NaN from overflow
-            return offset, d
-        A[0, 0] = np.sqrt(d)
+    if n <= _BASE:
+        # Unblocked left-looking columns: l_jj = √(a_jj − ‖l_j,:j‖²), then the column below.
+        for j in range(n):
+            d = float(A[j, j] - A[j, :j] @ A[j, :j])
+            if not d > 0:  # also catches NaN from overflow
+                return offset + j, d
+            A[j, j] = np.sqrt(d)
+            if j + 1 < n:
+                A[j + 1 :, j] = (A[j + 1 :, j] - A[j + 1 :, :j] @ A[j, :j]) / A[j, j]
         return None
     h = n // 2
     bad = _rchol(A[:h, :h], offset)

@@ -16,6 +16,9 @@ from groundup.linalg.triangular import _check_rhs, _trsm
 
 __all__ = ["lu", "lu_factor", "solve", "det", "inv", "LUFactor"]
 
+# Panels up to this many columns are eliminated column by column; wider ones recursively.
+_BASE = 16
+
 
 class LUFactor(NamedTuple):
     """Packed LU factors: ``A[perm] = L @ U`` with L unit lower and U upper in ``lu``.
@@ -38,20 +41,24 @@ def _rlu(A: NDArray[Any]) -> tuple[NDArray[np.intp], int, int]:
     Returns the row order p, the first zero-pivot column (−1 if none) and the swap count.
     """
     m, n = A.shape
-    if n == 1:
-        col = A[:, 0]
-        i = int(np.argmax(np.abs(col)))
+    if n <= _BASE:
+        # Unblocked right-looking elimination of this narrow panel, one column at a time.
         p = np.arange(m)
-        swaps = 0
-        if i:
-            p[0], p[i] = i, 0
-            col[0], col[i] = col[i], col[0]
-            swaps = 1
-        if col[0] == 0:
-            # Whole column is zero: nothing to eliminate, U gets a zero pivot (LAPACK does too).
-            return p, 0, swaps
-        col[1:] /= col[0]
-        return p, -1, swaps
+        swaps, zero = 0, -1
+        for j in range(n):
+            i = j + int(np.argmax(np.abs(A[j:, j])))
+            if i != j:
+                A[[j, i]] = A[[i, j]]
+                p[[j, i]] = p[[i, j]]
+                swaps += 1
+            if A[j, j] == 0:
+                # Column is zero from the diagonal down: nothing to eliminate, U gets a zero
+                # pivot (LAPACK does the same and reports the first one).
+                zero = j if zero < 0 else zero
+                continue
+            A[j + 1 :, j] /= A[j, j]
+            A[j + 1 :, j + 1 :] -= A[j + 1 :, j, None] * A[j, None, j + 1 :]
+        return p, zero, swaps
     h = n // 2
     p1, z1, s1 = _rlu(A[:, :h])
     A[:, h:] = A[p1, h:]

@@ -16,6 +16,8 @@ from groundup.linalg.qr import _householder
 
 __all__ = ["svd"]
 
+_EPS = float(np.finfo(np.float64).eps)
+
 
 def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
     """Replace the columns of U not in ``good`` (zero singular values) by an orthonormal
@@ -41,14 +43,17 @@ def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
         R = R[:n]
     else:
         R = M
-    sigma, B, V = jacobi_svd(R, compute_uv)
+    # Singular values at round-off level (≤ √n·ε·‖A‖_F) are numerically zero: Jacobi leaves
+    # their columns alone and their u_j come from the orthogonal complement instead.
+    zero = np.sqrt(n) * _EPS * float(np.sqrt(np.sum(R * R)))
+    sigma, B, V = jacobi_svd(R, compute_uv, zero)
     order = np.argsort(-sigma, kind="stable")
     sigma = sigma[order]
     if not compute_uv:
         return sigma
     assert V is not None
     B, V = B[:, order], V[:, order]
-    good = sigma > 0
+    good = sigma > zero
     Ur = np.divide(B, sigma, out=np.zeros_like(B), where=good)
     Ur = _complete(Ur, good)
     if m == n:
