@@ -47,7 +47,7 @@ class Table:
     def to_rich(self) -> RichTable:
         table = RichTable(title=self.title, show_lines=False)
         for col in self.columns:
-            table.add_column(col)
+            table.add_column(col, overflow="fold")
         for row in self.rows:
             table.add_row(*(_fmt(c) for c in row))
         return table
