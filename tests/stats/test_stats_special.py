@@ -103,6 +103,10 @@ def test_erf_erfc_ndtr_match_scipy():
     x = np.linspace(-26, 26, 2001)
     np.testing.assert_allclose(special.erf(x / 3), sp.erf(x / 3), rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(special.erfc(x), sp.erfc(x), rtol=1e-12)
+    tiny = np.concatenate([np.geomspace(1e-300, 0.5, 200), -np.geomspace(1e-300, 0.5, 200)])
+    np.testing.assert_allclose(special.erf(tiny), sp.erf(tiny), rtol=1e-13)
+    assert isinstance(special.erf(0.3), float) and special.erf(np.inf) == 1.0
+    assert special.erfc(-np.inf) == 2.0 and special.erfc(np.inf) == 0.0
     z = np.linspace(-37, 37, 1001)
     np.testing.assert_allclose(special.ndtr(z), sp.ndtr(z), rtol=1e-12)
 
