@@ -20,6 +20,8 @@ from groundup.optimize._objective import Objective
 from groundup.optimize._result import OptimizeResult
 from groundup.optimize.line_search import get_line_search
 
+FTOL = 64 * np.finfo(np.float64).eps
+
 
 def newton_direction(H: NDArray[Any], g: NDArray[Any]) -> NDArray[Any]:
     """Solve ``(H + τI) p = −g`` with τ >= 0 the smallest shift making ``H + τI`` SPD."""
@@ -69,8 +71,14 @@ def newton(
         if ls.alpha == 0.0 or not math.isfinite(ls.f):
             msg = "stopped: the line search could not reduce f further (precision limit)"
             return finish(x, f, g, k, obj.nfev, tol, history, msg)
+        stalled = f - ls.f <= FTOL * max(abs(f), abs(ls.f), 1.0)
         x, f, g = x + ls.alpha * p, ls.f, ls.g
         history.append(f)
+        if stalled and grad_norm(g) > tol:
+            # Newton's quadratic convergence ends at the rounding floor of f and ∇f; further
+            # steps are noise (scipy's L-BFGS-B stops on the same relative-decrease test).
+            msg = "stopped: f decreased by less than 64ε relative (precision limit)"
+            return finish(x, f, g, k + 1, obj.nfev, tol, history, msg)
         if callback is not None and callback(x.copy()) is True:
             return finish(x, f, g, k + 1, obj.nfev, tol, history, "stopped by callback")
     return finish(x, f, g, max_iter, obj.nfev, tol, history)

@@ -1,0 +1,72 @@
+"""Shared pieces of the linear models: centring for the intercept and parameter checks."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def center(
+    X: NDArray[Any], y: NDArray[Any], fit_intercept: bool
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any] | float]:
+    """Return ``(Xc, yc, x_mean, y_mean)``; centring lets the intercept drop out of the solve.
+
+    With an unpenalised intercept b, ∂/∂b of the loss is zero at b = ȳ − x̄ᵀw, so
+    minimising over w on centred data and setting b afterwards is exact.
+    """
+    if not fit_intercept:
+        return X, y, np.zeros(X.shape[1]), np.zeros(y.shape[1]) if y.ndim == 2 else 0.0
+    x_mean = X.mean(axis=0)
+    y_mean = y.mean(axis=0)
+    return X - x_mean, y - y_mean, x_mean, y_mean
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    integer: bool = False,
+) -> None:
+    """Raise ``ValueError`` naming ``name`` and ``value`` unless it is a number in range."""
+    kind = numbers.Integral if integer else numbers.Real
+    ok = isinstance(value, kind) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value <= high
+    if not ok:
+        what = "an integer" if integer else "a finite real number"
+        lo = "" if low is None else f" {'>' if low_open else '>='} {low}"
+        hi = "" if high is None else f" and <= {high}"
+        raise ValueError(f"{name} must be {what}{lo}{hi}, got {value!r}")
+
+
+def check_choice(value: Any, name: str, choices: tuple[Any, ...]) -> None:
+    """Raise ``ValueError`` naming ``name`` and ``value`` unless ``value`` is one of ``choices``."""
+    if not any(value is c or (isinstance(value, str) and value == c) for c in choices):
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+
+
+def spectral_norm_sq(X: NDArray[Any], n_iter: int = 50, seed: int = 0) -> float:
+    """λ_max(XᵀX) by power iteration: the Lipschitz constant of ½‖Xw − y‖²'s gradient."""
+    v = np.random.default_rng(seed).standard_normal(size=(X.shape[1],))
+    lam = 0.0
+    for _ in range(n_iter):
+        w = X.T @ (X @ v)
+        norm = float(np.linalg.norm(w))
+        if norm == 0.0:
+            return 0.0
+        lam, v = norm, w / norm
+    return lam
+
+
+def as_arrays(validated: Any) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Type ``validate_data(self, X, y, ...)``'s result as the (X, y) arrays it is."""
+    return validated[0], validated[1]

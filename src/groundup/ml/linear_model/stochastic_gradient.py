@@ -1,0 +1,414 @@
+"""Stochastic gradient descent for linear models: SGDClassifier, SGDRegressor, Perceptron."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+
+from groundup.ml.linear_model._base import as_arrays, check_choice, check_number
+from groundup.ml.linear_model._logistic_loss import sigmoid
+from groundup.ml.linear_model._sgd_losses import CLASSIFICATION, REGRESSION, LossFn
+
+
+def _optimal_t0(alpha: float, loss: LossFn) -> float:
+    """Bottou's heuristic start t₀ of the 'optimal' schedule η_t = 1 / (α (t₀ + t))."""
+    typw = math.sqrt(1.0 / math.sqrt(alpha))
+    dloss = float(loss(np.array([-typw]), np.array([1.0]), 0.1)[1][0])
+    eta0 = typw / max(1.0, dloss)
+    return 1.0 / (eta0 * alpha)
+
+
+def sgd(
+    X: NDArray[Any],
+    Y: NDArray[Any],
+    loss: LossFn,
+    *,
+    penalty: str | None,
+    alpha: float,
+    epsilon: float,
+    fit_intercept: bool,
+    learning_rate: str,
+    eta0: float,
+    power_t: float,
+    max_iter: int,
+    tol: float | None,
+    n_iter_no_change: int,
+    shuffle: bool,
+    batch_size: int,
+    rng: np.random.RandomState,
+) -> tuple[NDArray[Any], NDArray[Any], int, int]:
+    """Fit K independent linear models (the columns of ``Y``) by SGD, all in one pass.
+
+    A batch B of samples at step t stands in for |B| consecutive per-sample steps:
+
+        η_t = 1/(α(t₀ + t))  (optimal),  η₀  (constant),  η₀ / tᵖ  (invscaling)
+        W ← (1 − |B|η_t α) W − η_t Σ_{i∈B} ℓ'(pᵢ, yᵢ) xᵢ,   b ← b − η_t Σ_{i∈B} ℓ'(pᵢ, yᵢ)
+        t ← t + |B|
+
+    (batch_size=1 is classical SGD). After each epoch, if the summed loss failed to drop
+    below best − tol·n for ``n_iter_no_change`` epochs in a row, stop.
+    Returns (W (d, K), b (K,), epochs, t).
+    """
+    n, d = X.shape
+    K = Y.shape[1]
+    W = np.zeros((d, K))
+    b = np.zeros(K)
+    reg = alpha if penalty == "l2" else 0.0
+    t0 = _optimal_t0(alpha, loss) if learning_rate == "optimal" else 0.0
+    t = 1.0
+    best = np.inf
+    stall = 0
+    order = np.arange(n)
+    epoch = 0
+    for epoch in range(1, max_iter + 1):
+        if shuffle:
+            order = rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):  # batches, each one vectorised over its samples
+            idx = order[start : start + batch_size]
+            Xb = X[idx]
+            P = Xb @ W + b
+            values, dl = loss(P, Y[idx], epsilon)
+            total += float(values.sum())
+            if learning_rate == "optimal":
+                eta = 1.0 / (alpha * (t0 + t - 1.0))
+            elif learning_rate == "invscaling":
+                eta = eta0 / t**power_t
+            else:
+                eta = eta0
+            m = idx.size
+            if reg:
+                W *= max(0.0, 1.0 - m * eta * reg)
+            W -= eta * (Xb.T @ dl)
+            if fit_intercept:
+                b -= eta * dl.sum(axis=0)
+            t += m
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(
+                f"SGD diverged at epoch {epoch} (weights are not finite); lower eta0 or alpha"
+                " or scale X"
+            )
+        if tol is not None:
+            stall = stall + 1 if total > best - tol * n else 0
+            best = min(best, total)
+            if stall >= n_iter_no_change:
+                break
+    return W, b, epoch, int(t)
+
+
+class _BaseSGD(BaseEstimator):
+    """Hyper-parameter checks and the fitting call shared by the SGD estimators."""
+
+    _losses: dict[str, LossFn] = {}
+
+    def _check_params(self) -> None:
+        check_choice(self.loss, "loss", tuple(self._losses))
+        check_choice(self.penalty, "penalty", ("l2", None))
+        check_number(self.alpha, "alpha", low=0.0, low_open=self.learning_rate == "optimal")
+        check_number(self.max_iter, "max_iter", low=1, integer=True)
+        if self.tol is not None:
+            check_number(self.tol, "tol", low=0.0)
+        check_choice(self.learning_rate, "learning_rate", ("optimal", "constant", "invscaling"))
+        check_number(self.eta0, "eta0", low=0.0, low_open=self.learning_rate != "optimal")
+        check_number(self.power_t, "power_t")
+        check_number(self.epsilon, "epsilon", low=0.0)
+        check_number(self.n_iter_no_change, "n_iter_no_change", low=1, integer=True)
+        check_number(self.batch_size, "batch_size", low=1, integer=True)
+
+    def _run(self, X: NDArray[Any], Y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
+        W, b, epochs, t = sgd(
+            X,
+            Y,
+            self._losses[self.loss],
+            penalty=self.penalty,
+            alpha=float(self.alpha),
+            epsilon=float(self.epsilon),
+            fit_intercept=bool(self.fit_intercept),
+            learning_rate=self.learning_rate,
+            eta0=float(self.eta0),
+            power_t=float(self.power_t),
+            max_iter=int(self.max_iter),
+            tol=None if self.tol is None else float(self.tol),
+            n_iter_no_change=int(self.n_iter_no_change),
+            shuffle=bool(self.shuffle),
+            batch_size=int(self.batch_size),
+            rng=check_random_state(self.random_state),
+        )
+        if self.tol is not None and epochs == self.max_iter:
+            warnings.warn(
+                f"Maximum number of iteration reached before convergence (max_iter="
+                f"{self.max_iter}). Consider increasing max_iter to improve the fit.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        self.n_iter_ = epochs
+        self.t_ = float(t)
+        return W, b
+
+
+class SGDClassifier(ClassifierMixin, _BaseSGD):
+    """Linear classifier trained by stochastic gradient descent (one-vs-rest for K > 2).
+
+    Minimises (1/n) Σᵢ ℓ(yᵢ(wᵀxᵢ + b)) + (α/2)‖w‖² with y ∈ {−1, +1} per class, using the
+    updates of :func:`sgd` over shuffled mini-batches. Losses: hinge (linear SVM), log_loss
+    (logistic regression), modified_huber, perceptron. See docs/notes/linear-models.md.
+
+    Parameters
+    ----------
+    loss : {"hinge", "log_loss", "modified_huber", "perceptron"}
+    penalty : {"l2", None}
+    alpha : float
+        L2 strength; also sets the 'optimal' learning rate.
+    fit_intercept : bool
+    max_iter : int
+        Maximum epochs.
+    tol : float or None
+        Stop when an epoch's summed loss has not improved by tol·n for ``n_iter_no_change``
+        epochs; None runs all epochs.
+    shuffle : bool
+        Reshuffle the samples every epoch.
+    random_state : int, RandomState or None
+    learning_rate : {"optimal", "constant", "invscaling"}
+    eta0 : float
+        Initial step for 'constant' and 'invscaling'.
+    power_t : float
+        Exponent of 'invscaling'.
+    n_iter_no_change : int
+    epsilon : float
+        Unused by the classification losses (kept for API symmetry).
+    batch_size : int
+        Samples per vectorised step (1 is classical per-sample SGD).
+
+    Attributes
+    ----------
+    classes_, coef_ (1 or K, n_features), intercept_, n_iter_, t_, n_features_in_
+    """
+
+    _losses = CLASSIFICATION
+
+    def __init__(
+        self,
+        loss: str = "hinge",
+        penalty: str | None = "l2",
+        alpha: float = 1e-4,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float | None = 1e-3,
+        shuffle: bool = True,
+        random_state: Any = None,
+        learning_rate: str = "optimal",
+        eta0: float = 0.01,
+        power_t: float = 0.5,
+        n_iter_no_change: int = 5,
+        epsilon: float = 0.1,
+        batch_size: int = 8,
+    ) -> None:
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.n_iter_no_change = n_iter_no_change
+        self.epsilon = epsilon
+        self.batch_size = batch_size
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> SGDClassifier:
+        """Fit to ``X`` (n_samples, n_features) and class labels ``y``."""
+        self._check_params()
+        X, y = as_arrays(validate_data(self, X, y, dtype=np.float64))
+        check_classification_targets(y)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        K = self.classes_.size
+        if K < 2:
+            raise ValueError(
+                "The number of classes has to be greater than one; got 1 class "
+                f"({self.classes_[0]!r})"
+            )
+        if K == 2:
+            Y = np.where(y_idx == 1, 1.0, -1.0)[:, None]
+        else:
+            Y = np.where(y_idx[:, None] == np.arange(K), 1.0, -1.0)
+        W, b = self._run(X, Y)
+        self.coef_ = W.T.copy()
+        self.intercept_ = b.copy()
+        return self
+
+    def decision_function(self, X: ArrayLike) -> NDArray[Any]:
+        """Signed distances ``X wᵀ + b``: shape (n,) for two classes, else (n, K)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        scores = X @ self.coef_.T + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The class with the largest score (positive score ⇒ ``classes_[1]`` for two)."""
+        scores = self.decision_function(X)
+        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[idx]
+
+    def _has_proba(self) -> bool:
+        return self.loss in ("log_loss", "modified_huber")
+
+    @available_if(_has_proba)
+    def predict_proba(self, X: ArrayLike) -> NDArray[Any]:
+        """Probabilities: σ(score) for log_loss, (clip(score, −1, 1) + 1)/2 for modified_huber.
+
+        For K > 2 the one-vs-rest probabilities are normalised to sum to one.
+        """
+        scores = self.decision_function(X)
+        S = scores[:, None] if scores.ndim == 1 else scores
+        P = sigmoid(S) if self.loss == "log_loss" else (np.clip(S, -1.0, 1.0) + 1.0) / 2.0
+        if scores.ndim == 1:
+            return np.column_stack([1 - P[:, 0], P[:, 0]])
+        total = P.sum(axis=1, keepdims=True)
+        # all classes at probability 0 (modified_huber): fall back to uniform
+        return np.where(total > 0, P / np.where(total > 0, total, 1.0), 1.0 / P.shape[1])
+
+    @available_if(_has_proba)
+    def predict_log_proba(self, X: ArrayLike) -> NDArray[Any]:
+        """log of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+
+class Perceptron(SGDClassifier):
+    """Rosenblatt's perceptron: SGD on ℓ = max(0, −y·p) with a constant step η₀ = 1.
+
+    On a misclassified sample (y·p <= 0): w ← w + η₀ y x, b ← b + η₀ y.
+    See docs/notes/linear-models.md.
+
+    Parameters
+    ----------
+    penalty : {None, "l2"}
+    alpha : float
+    fit_intercept : bool
+    max_iter : int
+    tol : float or None
+    shuffle : bool
+    eta0 : float
+    random_state : int, RandomState or None
+    n_iter_no_change : int
+    batch_size : int
+    """
+
+    def __init__(
+        self,
+        penalty: str | None = None,
+        alpha: float = 1e-4,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float | None = 1e-3,
+        shuffle: bool = True,
+        eta0: float = 1.0,
+        random_state: Any = 0,
+        n_iter_no_change: int = 5,
+        batch_size: int = 8,
+    ) -> None:
+        super().__init__(
+            loss="perceptron",
+            penalty=penalty,
+            alpha=alpha,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            shuffle=shuffle,
+            random_state=random_state,
+            learning_rate="constant",
+            eta0=eta0,
+            n_iter_no_change=n_iter_no_change,
+            batch_size=batch_size,
+        )
+
+
+class SGDRegressor(RegressorMixin, _BaseSGD):
+    """Linear regression trained by stochastic gradient descent.
+
+    Minimises (1/n) Σᵢ ℓ(wᵀxᵢ + b − yᵢ) + (α/2)‖w‖² with the updates of :func:`sgd`;
+    losses squared_error, huber and epsilon_insensitive. See docs/notes/linear-models.md.
+
+    Parameters
+    ----------
+    loss : {"squared_error", "huber", "epsilon_insensitive"}
+    penalty : {"l2", None}
+    alpha : float
+    fit_intercept : bool
+    max_iter : int
+    tol : float or None
+    shuffle : bool
+    epsilon : float
+        Width of the huber / epsilon-insensitive zone.
+    random_state : int, RandomState or None
+    learning_rate : {"invscaling", "constant", "optimal"}
+    eta0 : float
+    power_t : float
+    n_iter_no_change : int
+    batch_size : int
+
+    Attributes
+    ----------
+    coef_ (n_features,), intercept_ (1,), n_iter_, t_, n_features_in_
+    """
+
+    _losses = REGRESSION
+
+    def __init__(
+        self,
+        loss: str = "squared_error",
+        penalty: str | None = "l2",
+        alpha: float = 1e-4,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float | None = 1e-3,
+        shuffle: bool = True,
+        epsilon: float = 0.1,
+        random_state: Any = None,
+        learning_rate: str = "invscaling",
+        eta0: float = 0.01,
+        power_t: float = 0.25,
+        n_iter_no_change: int = 5,
+        batch_size: int = 8,
+    ) -> None:
+        self.loss = loss
+        self.penalty = penalty
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.epsilon = epsilon
+        self.random_state = random_state
+        self.learning_rate = learning_rate
+        self.eta0 = eta0
+        self.power_t = power_t
+        self.n_iter_no_change = n_iter_no_change
+        self.batch_size = batch_size
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> SGDRegressor:
+        """Fit to ``X`` (n_samples, n_features) and ``y`` (n_samples,)."""
+        self._check_params()
+        X, y = as_arrays(validate_data(self, X, y, dtype=np.float64, y_numeric=True))
+        W, b = self._run(X, y.astype(np.float64)[:, None])
+        self.coef_ = W[:, 0].copy()
+        self.intercept_ = b.copy()
+        return self
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """Predictions ``Xw + b``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_ + self.intercept_[0]
