@@ -138,3 +138,11 @@ def test_qr_of_rank_deficient_matrix_still_reconstructs(rng):
     Q, R = qr(A, mode="complete")
     np.testing.assert_allclose(Q @ R, A, atol=1e-13)
     np.testing.assert_allclose(Q.T @ Q, np.eye(8), atol=1e-14)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_qr_at_extreme_scales(scale, rng):
+    X = rng.standard_normal((7, 4))
+    Q, R = qr(X * scale)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(4), atol=1e-14)
+    np.testing.assert_allclose(np.abs(R), np.abs(np.linalg.qr(X)[1]) * scale, rtol=1e-12)

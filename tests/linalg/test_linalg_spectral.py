@@ -170,3 +170,17 @@ def test_svd_on_centred_digits_with_exact_zero_singular_values():
     np.testing.assert_allclose(Vt @ Vt.T, np.eye(64), atol=1e-12)
     # The leading principal axes agree with LAPACK's up to sign.
     np.testing.assert_allclose(_align(Vt[:10].T, Vtn[:10].T), Vtn[:10].T, atol=1e-8)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_extreme_scales_neither_overflow_nor_underflow(scale, rng):
+    # Squared column norms of 1e±200 entries leave the double range unless scaled first.
+    X = rng.standard_normal((7, 4))
+    A = X * scale
+    np.testing.assert_allclose(
+        svd(A, compute_uv=False), np.linalg.svd(X, compute_uv=False) * scale, rtol=1e-12
+    )
+    U, S, Vt = svd(A, full_matrices=False)
+    np.testing.assert_allclose((U * S) @ Vt, A, rtol=0, atol=1e-14 * scale)
+    G = X.T @ X
+    np.testing.assert_allclose(eigh(G * scale)[0], np.linalg.eigh(G)[0] * scale, rtol=1e-12)

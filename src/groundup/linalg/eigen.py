@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from groundup._checks import as_square_matrix, check_positive
 from groundup.linalg._errors import LinAlgError
 from groundup.linalg._jacobi import jacobi_eigh
+from groundup.linalg._scale import pow2_scale
 from groundup.linalg._symmetric import check_symmetric
 
 __all__ = ["eigh", "power_iteration"]
@@ -47,8 +48,10 @@ def eigh(A: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     n = M.shape[0]
     if n == 1:
         return M[0].copy(), np.ones((1, 1))
-    S = np.tril(M) + np.tril(M, -1).T
+    scale = pow2_scale(M)  # work on entries ~1; eigenvalues scale back exactly
+    S = (np.tril(M) + np.tril(M, -1).T) / scale
     w, V = jacobi_eigh(S)
+    w *= scale
     order = np.argsort(w, kind="stable")
     return w[order], V[:, order]
 

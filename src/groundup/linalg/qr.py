@@ -23,7 +23,13 @@ def _house(A: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
     """
     x = A[:, 0]
     alpha = float(x[0])
-    tail = float(np.sqrt(x[1:] @ x[1:])) if x.shape[0] > 1 else 0.0
+    tail = 0.0
+    if x.shape[0] > 1:
+        # Scale before squaring so entries near 1e±200 neither overflow nor underflow.
+        big = float(np.max(np.abs(x[1:])))
+        if big > 0.0:
+            y = x[1:] / big
+            tail = big * float(np.sqrt(y @ y))
     v = np.zeros((x.shape[0], 1))
     v[0, 0] = 1.0
     if tail == 0.0:

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from groundup._checks import as_matrix
 from groundup.linalg._jacobi import jacobi_svd
+from groundup.linalg._scale import pow2_scale
 from groundup.linalg.qr import _householder
 
 __all__ = ["svd"]
@@ -101,10 +102,16 @@ def svd(
     """
     M = as_matrix(A, "A")
     m, n = M.shape
+    scale = pow2_scale(M)  # work on entries ~1; σ scales back exactly
+    M = M / scale
     if m < n:
         out = _svd_tall(M.T, full_matrices, compute_uv)
         if not compute_uv:
-            return out  # type: ignore[return-value]
+            return out * scale  # type: ignore[no-any-return]
         U, S, Vt = out
-        return Vt.T, S, U.T
-    return _svd_tall(M, full_matrices, compute_uv)  # type: ignore[return-value]
+        return Vt.T, S * scale, U.T
+    out = _svd_tall(M, full_matrices, compute_uv)
+    if not compute_uv:
+        return out * scale  # type: ignore[no-any-return]
+    U, S, Vt = out
+    return U, S * scale, Vt
