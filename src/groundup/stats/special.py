@@ -143,7 +143,7 @@ def _digamma_positive_scalar(x: float) -> float:
     while x < 10:
         acc -= 1.0 / x
         x += 1.0
-    return float(_psi_asymptotic(np.float64(x))) + acc
+    return float(_psi_asymptotic(np.asarray(x, dtype=np.float64))) + acc
 
 
 def _trigamma_positive_scalar(x: float) -> float:
@@ -152,7 +152,7 @@ def _trigamma_positive_scalar(x: float) -> float:
     while x < 10:
         acc += 1.0 / (x * x)
         x += 1.0
-    return float(_trigamma_asymptotic(np.float64(x))) + acc
+    return float(_trigamma_asymptotic(np.asarray(x, dtype=np.float64))) + acc
 
 
 def digamma(x: ArrayLike) -> Any:
