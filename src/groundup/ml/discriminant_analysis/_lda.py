@@ -23,10 +23,11 @@ from groundup.ml.discriminant_analysis._covariance import covariance, generalize
 
 
 def _class_means(X: NDArray[Any], codes: NDArray[np.intp], n_classes: int) -> NDArray[Any]:
-    """Per-class means via one indicator-matrix product."""
-    Y = np.zeros((X.shape[0], n_classes))
-    Y[np.arange(X.shape[0]), codes] = 1.0
-    return (Y.T @ X) / Y.sum(axis=0)[:, None]
+    """Per-class means by a segmented sum over the class-sorted rows (no thin GEMM)."""
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=n_classes)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return np.add.reduceat(X[order], starts, axis=0) / counts[:, None]
 
 
 def _softmax(z: NDArray[Any]) -> NDArray[Any]:

@@ -31,6 +31,22 @@ def _one_hot(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.float64]]:
     return classes, Y
 
 
+def _class_sums(X: NDArray[Any], Y: NDArray[Any]) -> NDArray[Any]:
+    """Σ_{i∈c} xᵢ for every class c, i.e. Yᵀ X, by a segmented sum over the class-sorted rows.
+
+    A (k × n)·(n × d) product with tiny k is a thin GEMM that multithreaded BLAS handles
+    badly on a busy machine; ``add.reduceat`` is one pass over the data.
+    """
+    codes = np.argmax(Y, axis=1)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes, minlength=Y.shape[1])
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    sums = np.zeros((Y.shape[1], X.shape[1]))
+    present = counts > 0
+    sums[present] = np.add.reduceat(X[order], starts[present], axis=0)
+    return sums
+
+
 class _BaseNB(ClassifierMixin, BaseEstimator):
     """Prediction shared by all naive Bayes models: argmax and softmax of the joint log-likelihood."""
 
@@ -92,11 +108,11 @@ class GaussianNB(_BaseNB):
         counts = Y.sum(axis=0)
         self.epsilon_ = float(self.var_smoothing * np.var(Xv, axis=0).max())
         # class means and variances in two matrix products instead of a loop over classes
-        self.theta_ = (Y.T @ Xv) / counts[:, None]
+        self.theta_ = _class_sums(Xv, Y) / counts[:, None]
         # centred second moment (not E[x²] − E[x]², which cancels badly on large features)
         codes = np.argmax(Y, axis=1)
         resid = Xv - self.theta_[codes]
-        sq = (Y.T @ resid**2) / counts[:, None]
+        sq = _class_sums(resid**2, Y) / counts[:, None]
         self.var_ = sq + self.epsilon_
         self.class_count_ = counts
         if self.priors is not None:
@@ -219,7 +235,7 @@ class MultinomialNB(_DiscreteNB):
     def fit(self, X: ArrayLike, y: ArrayLike) -> MultinomialNB:
         """Count features per class and smooth them into log-probabilities."""
         Xv, Y = self._prepare(X, y)
-        self.feature_count_ = Y.T @ Xv
+        self.feature_count_ = _class_sums(Xv, Y)
         smoothed = self.feature_count_ + self._alpha()
         self.feature_log_prob_ = np.log(smoothed) - np.log(smoothed.sum(axis=1, keepdims=True))
         self._fit_prior(Y)
@@ -278,7 +294,7 @@ class BernoulliNB(_DiscreteNB):
     def fit(self, X: ArrayLike, y: ArrayLike) -> BernoulliNB:
         """Count active features per class and smooth them into probabilities."""
         Xv, Y = self._prepare(X, y)
-        self.feature_count_ = Y.T @ Xv
+        self.feature_count_ = _class_sums(Xv, Y)
         self._fit_prior(Y)
         a = self._alpha()
         self.feature_log_prob_ = (
