@@ -127,3 +127,14 @@ def test_bad_input():
         shortest_path(g, 1, 7)
     with pytest.raises(GraphError, match="undirected"):
         minimum_spanning_tree(g)
+
+
+def test_edge_cases_small_graphs():
+    lonely = Graph.from_edges([], directed=True, nodes=["x", "y"])
+    assert bellman_ford(lonely, "x") == ({"x": 0.0}, {"x": None})
+    assert dijkstra(lonely, "x") == ({"x": 0.0}, {"x": None})
+    assert shortest_path(lonely, "x", "x") == ["x"]
+    assert minimum_spanning_tree(Graph.from_edges([], nodes=[1, 2])).number_of_edges() == 0
+    loop = Graph.from_edges([("a", "b", 1.0), ("b", "b", -1.0)], directed=True)
+    with pytest.raises(GraphError, match="negative cycle reachable from 'a': b -> b"):
+        bellman_ford(loop, "a")

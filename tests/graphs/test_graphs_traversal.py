@@ -91,3 +91,10 @@ def test_bad_input():
         dfs(g, 5)
     with pytest.raises(GraphError, match="directed"):
         topological_sort(g)
+
+
+def test_self_loop_is_a_cycle():
+    g = Graph.from_edges([(1, 2), (2, 2)], directed=True)
+    with pytest.raises(GraphError, match="cycle: 2 -> 2"):
+        topological_sort(g)
+    assert find_cycle(g) == [2, 2]

@@ -166,3 +166,10 @@ def test_multivariate_normal_cdf_exact_cases():
     assert abs(biv.cdf([0.0, 0.0]) - (0.25 + np.arcsin(rho) / (2 * np.pi))) < 2e-5
     # more lattice points, smaller error (~1e-6 at 100 000)
     assert abs(biv.cdf([0.0, 0.0], n_points=100_000) - (0.25 + np.arcsin(rho) / (2 * np.pi))) < 3e-6
+
+
+def test_one_dimensional_multivariate_normal_is_normal():
+    d = MultivariateNormal([0.5], [[4.0]])
+    x = np.linspace(-8, 8, 33)
+    np.testing.assert_allclose(d.logpdf(x[:, None]), ss.norm(0.5, 2.0).logpdf(x), rtol=1e-12)
+    np.testing.assert_allclose(d.cdf(x[:, None]), ss.norm(0.5, 2.0).cdf(x), rtol=1e-12)

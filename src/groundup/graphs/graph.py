@@ -65,7 +65,13 @@ class Graph:
         return g
 
     def add_node(self, u: Node) -> None:
-        """Add node ``u`` (a no-op if present); any hashable is a node."""
+        """Add node ``u`` (a no-op if present). See docs/notes/graphs.md.
+
+        Parameters
+        ----------
+        u : hashable
+            The node.
+        """
         try:
             hash(u)
         except TypeError:
@@ -76,7 +82,18 @@ class Graph:
                 self.pred[u] = {}
 
     def add_edge(self, u: Node, v: Node, weight: float = 1.0) -> None:
-        """Add the edge u–v (u → v if directed) with a finite weight, adding missing nodes."""
+        """Add the edge u–v (u → v if directed), adding missing nodes; re-adding replaces w.
+
+        Stored as succ[u][v] = w and pred[v][u] = w (one dict for an undirected graph, so
+        the mirror entry succ[v][u] comes for free). See docs/notes/graphs.md.
+
+        Parameters
+        ----------
+        u, v : hashable
+            Endpoints.
+        weight : float
+            A finite weight (negative allowed; Dijkstra refuses it later).
+        """
         try:
             w = float(weight)
         except (TypeError, ValueError):
@@ -112,17 +129,54 @@ class Graph:
         return out
 
     def neighbors(self, u: Node) -> list[Node]:
-        """The nodes adjacent to ``u`` (its successors if directed); KeyError if unknown."""
+        """The nodes adjacent to ``u`` (its successors if directed), in insertion order.
+
+        See docs/notes/graphs.md.
+
+        Parameters
+        ----------
+        u : hashable
+            A node of the graph (KeyError naming it otherwise).
+
+        Returns
+        -------
+        list
+        """
         self._require(u)
         return list(self.succ[u])
 
     def predecessors(self, u: Node) -> list[Node]:
-        """The nodes with an edge into ``u`` (the neighbours if undirected)."""
+        """The nodes with an edge into ``u`` (the neighbours if undirected).
+
+        Parameters
+        ----------
+        u : hashable
+            A node of the graph.
+
+        Returns
+        -------
+        list
+        """
         self._require(u)
         return list(self.pred[u])
 
     def weight(self, u: Node, v: Node) -> float:
-        """The weight of edge u–v; KeyError naming the pair if there is none."""
+        """The weight w(u, v) of edge u–v.
+
+        Parameters
+        ----------
+        u, v : hashable
+            Endpoints.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        KeyError
+            Naming the missing node or the missing edge.
+        """
         self._require(u)
         self._require(v)
         try:

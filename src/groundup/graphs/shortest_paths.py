@@ -14,7 +14,7 @@ import numpy as np
 
 from groundup.graphs.graph import Graph, GraphError, Node
 
-__all__ = ["bellman_ford", "dijkstra", "shortest_path"]
+__all__ = ["bellman_ford", "dijkstra", "path_weight", "shortest_path"]
 
 
 def dijkstra(g: Graph, source: Node) -> tuple[dict[Node, float], dict[Node, Node | None]]:
@@ -199,5 +199,18 @@ def shortest_path(g: Graph, source: Node, target: Node, weight: bool = True) -> 
 
 
 def path_weight(g: Graph, path: list[Node]) -> float:
-    """Total weight along ``path`` (consecutive nodes must be joined by edges)."""
+    """Total weight Σ w(pᵢ, pᵢ₊₁) along ``path`` (summed with math.fsum, exactly rounded).
+
+    See docs/notes/graphs.md.
+
+    Parameters
+    ----------
+    g : Graph
+    path : list
+        Consecutive nodes must be joined by edges (KeyError naming the pair otherwise).
+
+    Returns
+    -------
+    float
+    """
     return math.fsum(g.weight(u, v) for u, v in zip(path, path[1:]))

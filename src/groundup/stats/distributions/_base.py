@@ -54,15 +54,54 @@ class Distribution(ABC):
         """The maximum-likelihood fit to ``data``."""
 
     def logpdf(self, x: ArrayLike) -> Any:
-        """Log density log p(x) (−inf outside the support); float for scalar ``x``."""
+        """Log density log p(x) at each point (−inf outside the support).
+
+        Each family writes log p in closed form (see its class docstring and
+        docs/notes/probability.md), which stays finite far into the tails where p underflows.
+
+        Parameters
+        ----------
+        x : array_like
+            Points, any shape; ±inf allowed, NaN refused.
+
+        Returns
+        -------
+        float or ndarray
+            A float for scalar ``x``, else an array of ``x``'s shape.
+        """
         return out(self._logpdf(points(x)))
 
     def pdf(self, x: ArrayLike) -> Any:
-        """Density p(x) = exp(log p(x)); float for scalar ``x``."""
+        """Density p(x) = exp(log p(x)) at each point (0 outside the support).
+
+        See docs/notes/probability.md.
+
+        Parameters
+        ----------
+        x : array_like
+            Points, any shape; ±inf allowed, NaN refused.
+
+        Returns
+        -------
+        float or ndarray
+        """
         return out(np.exp(self._logpdf(points(x))))
 
     def cdf(self, x: ArrayLike) -> Any:
-        """Cumulative distribution P(X ≤ x); float for scalar ``x``."""
+        """Cumulative distribution F(x) = P(X ≤ x) at each point.
+
+        Computed from the regularised incomplete gamma/beta functions or erfc so that small
+        tail probabilities keep their relative accuracy. See docs/notes/probability.md.
+
+        Parameters
+        ----------
+        x : array_like
+            Points, any shape; ±inf allowed (F(−inf) = 0, F(inf) = 1), NaN refused.
+
+        Returns
+        -------
+        float or ndarray
+        """
         return out(self._cdf(points(x)))
 
     def std(self) -> Any:
@@ -71,6 +110,9 @@ class Distribution(ABC):
 
     def sample(self, n: int, rng: RNGLike = None) -> NDArray[Any]:
         """``n`` independent draws; the same integer seed (or Generator state) gives the same draws.
+
+        Built from uniform and standard-normal draws only (inversion, Marsaglia–Tsang
+        rejection, table look-up); see docs/notes/probability.md ("Sampling").
 
         Parameters
         ----------
@@ -105,11 +147,35 @@ class DiscreteDistribution(Distribution):
     discrete = True
 
     def logpmf(self, k: ArrayLike) -> Any:
-        """Log probability log P(X = k) (−inf off the support or at non-integers)."""
+        """Log probability log P(X = k) (−inf off the support or at non-integers).
+
+        See docs/notes/probability.md.
+
+        Parameters
+        ----------
+        k : array_like
+            Points, any shape.
+
+        Returns
+        -------
+        float or ndarray
+        """
         return self.logpdf(k)
 
     def pmf(self, k: ArrayLike) -> Any:
-        """Probability mass P(X = k)."""
+        """Probability mass P(X = k) (0 off the support or at non-integers).
+
+        See docs/notes/probability.md.
+
+        Parameters
+        ----------
+        k : array_like
+            Points, any shape.
+
+        Returns
+        -------
+        float or ndarray
+        """
         return self.pdf(k)
 
     def logpdf(self, x: ArrayLike) -> Any:
