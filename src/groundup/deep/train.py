@@ -33,7 +33,7 @@ from groundup.deep.checkpoint import (
     save_checkpoint,
 )
 from groundup.deep.config import TrainConfig, WarmupCosine
-from groundup.deep.data import ArrayLoader, Augment
+from groundup.deep.data import ArrayLoader, Augment, derive_seed
 from groundup.deep.state import (
     capture_rng,
     join_optimizer_state,
@@ -355,7 +355,8 @@ class Trainer:
         Returns the per-epoch metrics history.
         """
         cfg = self.config
-        seed_everything(cfg.seed)
+        # replicas need different dropout masks: rank r > 0 seeds its global RNGs from (seed, r)
+        seed_everything(cfg.seed if self.rank == 0 else derive_seed(cfg.seed, self.rank))
         epoch, start_batch, step = 0, 0, 0
         sums = {"loss": 0.0, "correct": 0.0, "count": 0.0}
         es: dict[str, Any] = {"best": None, "bad_epochs": 0}
