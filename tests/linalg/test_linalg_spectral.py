@@ -184,3 +184,16 @@ def test_extreme_scales_neither_overflow_nor_underflow(scale, rng):
     np.testing.assert_allclose((U * S) @ Vt, A, rtol=0, atol=1e-14 * scale)
     G = X.T @ X
     np.testing.assert_allclose(eigh(G * scale)[0], np.linalg.eigh(G)[0] * scale, rtol=1e-12)
+
+
+def test_eigh_separates_plus_minus_pairs_and_handles_zero(rng):
+    # ±λ share a singular value: an SVD-based eigh must not mix their eigenvectors.
+    Q, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    lam = np.array([-3.0, -1.0, 0.0, 1.0, 2.0, 3.0])
+    A = (Q * lam) @ Q.T
+    w, V = eigh(A)
+    np.testing.assert_allclose(w, lam, atol=1e-14 * 3)
+    np.testing.assert_allclose(np.abs(np.sum(V * Q, axis=0)), 1.0, atol=1e-12)
+    w0, V0 = eigh(np.zeros((3, 3)))
+    np.testing.assert_array_equal(w0, 0.0)
+    np.testing.assert_allclose(V0.T @ V0, np.eye(3), atol=1e-15)
