@@ -90,6 +90,22 @@ def test_incomplete_beta_matches_scipy(rng):
     np.testing.assert_allclose(ic[okc], ric[okc], rtol=1e-11)
 
 
+def test_incomplete_beta_large_shapes_near_the_mode(rng):
+    # a, b up to 1e5: the prefactor x^a (1-x)^b / B(a, b) is expanded around the mode so that
+    # three ~(a+b) log(a+b) terms do not cancel
+    a = 10 ** rng.uniform(1, 5, 3000)
+    b = 10 ** rng.uniform(1, 5, 3000)
+    mode = a / (a + b)
+    x = np.clip(
+        mode + np.sqrt(mode * (1 - mode) / (a + b)) * rng.normal(0, 4, 3000), 1e-12, 1 - 1e-12
+    )
+    i, ic = special.betainc(a, b, x), special.betaincc(a, b, x)
+    ri, ric = sp.betainc(a, b, x), sp.betaincc(a, b, x)
+    ok, okc = ri > 1e-200, ric > 1e-200
+    np.testing.assert_allclose(i[ok], ri[ok], rtol=1e-11)
+    np.testing.assert_allclose(ic[okc], ric[okc], rtol=1e-11)
+
+
 def test_incomplete_beta_symmetry_and_edges():
     assert special.betainc(2.0, 3.0, 0.0) == 0.0
     assert special.betainc(2.0, 3.0, 1.0) == 1.0

@@ -468,6 +468,41 @@ def _lbeta(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64
     return out
 
 
+def _log1pmx_ratio(t: NDArray[np.float64], t0: NDArray[np.float64]) -> NDArray[np.float64]:
+    """log(t/t0) − (t − t0)/t0, accurate both near t = t0 (log1p) and far from it."""
+    u = (t - t0) / t0
+    return np.where(np.abs(u) < 0.5, np.log1p(u), np.log(t / t0)) - u
+
+
+def _log_beta_front(
+    a: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """log(x^a (1−x)^b / B(a, b)), the prefactor of the incomplete beta continued fraction.
+
+    Directly, a log x, b log(1−x) and log B(a, b) are each ~(a+b) log(a+b) and cancel. For
+    a, b ≥ 10 expand around the mode x₀ = a/(a+b), y₀ = b/(a+b) with Stirling's series:
+    a(log(x/x₀) − (x−x₀)/x₀) + b(log(y/y₀) − (y−y₀)/y₀) + ½ log(ab/(2π(a+b)))
+    − s(a) − s(b) + s(a+b) (the linear terms cancel exactly since a(x−x₀)/x₀ = −b(y−y₀)/y₀).
+    """
+    out = np.empty_like(x)
+    big = np.minimum(a, b) >= 10
+    ab, bb, xb = a[big], b[big], x[big]
+    total = ab + bb
+    x0, y0 = ab / total, bb / total
+    out[big] = (
+        ab * _log1pmx_ratio(xb, x0)
+        + bb * _log1pmx_ratio(1.0 - xb, y0)
+        + 0.5 * np.log(ab * bb / (2.0 * np.pi * total))
+        - _stirling_error(ab)
+        - _stirling_error(bb)
+        + _stirling_error(total)
+    )
+    small = ~big
+    a_s, b_s, x_s = a[small], b[small], x[small]
+    out[small] = a_s * np.log(x_s) + b_s * np.log1p(-x_s) - _lbeta(a_s, b_s)
+    return out
+
+
 def _betainc_pair(
     a: ArrayLike, b: ArrayLike, x: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -484,8 +519,7 @@ def _betainc_pair(
     nan = np.isnan(a_arr) | np.isnan(b_arr) | np.isnan(x_arr)
     inner = (x_arr > 0) & (x_arr < 1) & ~nan
     ai, bi, xi = a_arr[inner], b_arr[inner], x_arr[inner]
-    # log of the prefactor x^a (1−x)^b / B(a, b)
-    log_front = ai * np.log(xi) + bi * np.log1p(-xi) - _lbeta(ai, bi)
+    log_front = _log_beta_front(ai, bi, xi)
     front = np.exp(log_front)
     # the fraction converges fast for x < (a+1)/(a+b+2); otherwise use I_x(a,b) = 1 − I_{1−x}(b,a)
     direct = xi < (ai + 1.0) / (ai + bi + 2.0)
