@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 __all__ = [
     "Context",
     "Function",
+    "SparseGrad",
     "Tensor",
     "enable_grad",
     "is_grad_enabled",
@@ -346,6 +347,7 @@ class Tensor:
             return
         order = _topological_order(self)
         grads: dict[int, Array] = {id(self): g}
+        owned: set[int] = set()  # gradients this pass allocated itself: safe to add into in place
         for node in order:
             g = grads.pop(id(node))
             ctx = node._ctx
@@ -362,9 +364,21 @@ class Tensor:
                     continue
                 if parent._ctx is None:
                     _accumulate(parent, pg)
+                    continue
+                key = id(parent)
+                if isinstance(pg, SparseGrad):
+                    if key not in owned:
+                        base = grads.get(key)
+                        grads[key] = np.zeros(pg.shape, pg.dtype) if base is None else base.copy()
+                        owned.add(key)
+                    pg.add_to(grads[key])
+                elif key not in grads:
+                    grads[key] = pg
+                elif key in owned:
+                    grads[key] += pg
                 else:
-                    key = id(parent)
-                    grads[key] = grads[key] + pg if key in grads else pg
+                    grads[key] = grads[key] + pg
+                    owned.add(key)
 
     # --- operators -----------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -503,7 +517,38 @@ def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _accumulate(leaf: Tensor, g: Array) -> None:
+class SparseGrad:
+    """A gradient that is zero except at ``index`` (what indexing's backward produces).
+
+    Adding it into an existing buffer touches only the indexed entries, so taking T slices
+    of one tensor (an RNN reading its time steps) costs O(T) in backward, not O(T²).
+    """
+
+    __slots__ = ("dtype", "index", "shape", "values", "basic")
+
+    def __init__(self, shape: tuple[int, ...], index: Any, values: Array, basic: bool) -> None:
+        self.shape, self.index, self.values, self.basic = shape, index, values, basic
+        self.dtype = values.dtype
+
+    def add_to(self, buf: Array) -> None:
+        if self.basic:
+            buf[self.index] += self.values  # basic indexing never repeats a position
+        else:
+            np.add.at(buf, self.index, self.values)
+
+    def dense(self) -> Array:
+        out = np.zeros(self.shape, dtype=self.dtype)
+        self.add_to(out)
+        return out
+
+
+def _accumulate(leaf: Tensor, g: Array | SparseGrad) -> None:
+    if isinstance(g, SparseGrad):
+        if leaf.grad is None:
+            leaf.grad = g.dense().astype(leaf.dtype, copy=False)
+        else:
+            g.add_to(leaf.grad)
+        return
     if g.shape != leaf.shape:
         raise RuntimeError(
             f"internal error: gradient of shape {g.shape} for a tensor of shape {leaf.shape}"

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from groundup.autograd.ops._util import lift, normalize_axes, shape_arg
-from groundup.autograd.tensor import Array, Context, Function, Tensor, unbroadcast
+from groundup.autograd.tensor import Array, Context, Function, SparseGrad, Tensor, unbroadcast
 
 __all__ = [
     "concat",
@@ -91,13 +91,9 @@ class GetItem(Function):
         return a[index]
 
     @staticmethod
-    def backward(ctx: Context, grad: Array) -> Array:
-        out = np.zeros(ctx.shape, dtype=grad.dtype)
-        if _is_basic(ctx.index):
-            out[ctx.index] = grad  # basic indexing never repeats a position
-        else:
-            np.add.at(out, ctx.index, grad)
-        return out
+    def backward(ctx: Context, grad: Array) -> SparseGrad:
+        # Sparse: the engine adds it into one buffer shared by every slice of the same input.
+        return SparseGrad(ctx.shape, ctx.index, grad, _is_basic(ctx.index))
 
 
 class Concat(Function):
