@@ -72,8 +72,9 @@ def bellman_ford(g: Graph, source: Node) -> tuple[dict[Node, float], dict[Node, 
     """Shortest-path distances from ``source`` allowing negative weights (Bellman–Ford).
 
     Round k sets d ← min(d, min over edges (d(u) + w(u, v))) for all edges at once (NumPy
-    arrays of edge endpoints), so after k rounds d(v) is at most the shortest path with ≤ k
-    edges; V − 1 rounds suffice without a negative cycle, and a change in round V proves one.
+    arrays of edge endpoints; only edges out of nodes changed in round k − 1 can help), so
+    after k rounds d(v) is at most the shortest path with ≤ k edges; V − 1 rounds suffice
+    without a negative cycle, and a change in round V proves one.
     Then the predecessor walk from the changed node, V steps back, lands on the cycle.
     O(V·E) array work. See docs/notes/graphs.md.
 
@@ -107,27 +108,33 @@ def bellman_ford(g: Graph, source: Node) -> tuple[dict[Node, float], dict[Node, 
     dist = np.full(n, np.inf)
     dist[index[source]] = 0.0
     pred = np.full(n, -1, dtype=np.intp)
+    # only edges out of nodes that changed last round can improve anything this round
+    frontier = np.zeros(n, dtype=bool)
+    frontier[index[source]] = True
     changed = np.zeros(0, dtype=np.intp)
     for _ in range(n):
-        cand = dist[tail] + weight
+        live = np.flatnonzero(frontier[tail])
+        if live.size == 0:
+            break
+        t, h = tail[live], head[live]
+        cand = dist[t] + weight[live]
         # the best candidate per head node: sort by (head, candidate), keep each head's first
-        order = np.lexsort((cand, head))
+        order = np.lexsort((cand, h))
         first = np.ones(order.size, dtype=bool)
-        first[1:] = head[order][1:] != head[order][:-1]
+        first[1:] = h[order][1:] != h[order][:-1]
         best = order[first]
-        improve = cand[best] < dist[head[best]]
-        changed = head[best][improve]
+        improve = cand[best] < dist[h[best]]
+        changed = h[best][improve]
         if changed.size == 0:
             break
         dist[changed] = cand[best][improve]
-        pred[changed] = tail[best][improve]
+        pred[changed] = t[best][improve]
+        frontier[:] = False
+        frontier[changed] = True
     else:
         if changed.size:  # still improving in round V: a negative cycle
-            raise GraphError(
-                "graph has a negative cycle reachable from "
-                f"{source!r}: "
-                + " -> ".join(str(nodes[i]) for i in _pred_cycle(pred, changed[0], n))
-            )
+            cycle = " -> ".join(str(nodes[i]) for i in _pred_cycle(pred, changed[0], n))
+            raise GraphError(f"graph has a negative cycle reachable from {source!r}: {cycle}")
     reach = np.flatnonzero(np.isfinite(dist))
     dist_out = {nodes[i]: float(dist[i]) for i in reach}
     pred_out: dict[Node, Node | None] = {
