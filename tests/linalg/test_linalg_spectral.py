@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from groundup.linalg import LinAlgError, eigh, power_iteration, svd
 
@@ -86,7 +87,8 @@ def test_svd_digits_shape_used_by_pca(rng):
     # PCA calls svd(X, full_matrices=False) on 1797×64 data; check that case against LAPACK.
     X = rng.standard_normal((1797, 64)) @ rng.standard_normal((64, 64))
     U, S, Vt = svd(X, full_matrices=False)
-    Un, Sn, Vtn = np.linalg.svd(X, full_matrices=False)
+    with threadpool_limits(1):  # multithreaded LAPACK crawls on a busy 2-core machine
+        Un, Sn, Vtn = np.linalg.svd(X, full_matrices=False)
     assert U.shape == (1797, 64) and Vt.shape == (64, 64)
     np.testing.assert_allclose(S, Sn, rtol=1e-8)
     np.testing.assert_allclose((U * S) @ Vt, X, atol=1e-12 * Sn[0])
@@ -162,7 +164,8 @@ def test_svd_on_centred_digits_with_exact_zero_singular_values():
     X = load_digits().data
     X = X - X.mean(axis=0)
     U, S, Vt = svd(X, full_matrices=False)
-    Un, Sn, Vtn = np.linalg.svd(X, full_matrices=False)
+    with threadpool_limits(1):
+        Un, Sn, Vtn = np.linalg.svd(X, full_matrices=False)
     assert U.shape == (1797, 64)
     np.testing.assert_allclose(S, Sn, rtol=1e-8, atol=1e-12 * Sn[0])
     np.testing.assert_allclose((U * S) @ Vt, X, atol=1e-12 * Sn[0])
