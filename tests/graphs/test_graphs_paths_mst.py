@@ -138,3 +138,18 @@ def test_edge_cases_small_graphs():
     loop = Graph.from_edges([("a", "b", 1.0), ("b", "b", -1.0)], directed=True)
     with pytest.raises(GraphError, match="negative cycle reachable from 'a': b -> b"):
         bellman_ford(loop, "a")
+
+
+@pytest.mark.parametrize(
+    "call, args",
+    [
+        (dijkstra, (0,)),
+        (bellman_ford, (0,)),
+        (shortest_path, (0, 1)),
+        (path_weight, ([0, 1],)),
+        (minimum_spanning_tree, ()),
+    ],
+)
+def test_non_graph_input_is_refused(call, args):
+    with pytest.raises(TypeError, match="needs a groundup Graph, got Graph"):
+        call(nx.Graph(), *args)

@@ -98,3 +98,14 @@ def test_self_loop_is_a_cycle():
     with pytest.raises(GraphError, match="cycle: 2 -> 2"):
         topological_sort(g)
     assert find_cycle(g) == [2, 2]
+
+
+def test_non_graph_and_undirected_input_is_refused():
+    with pytest.raises(TypeError, match="bfs needs a groundup Graph, got dict"):
+        bfs({1: [2]}, 1)
+    with pytest.raises(TypeError, match="dfs needs a groundup Graph"):
+        dfs([], 1)
+    with pytest.raises(TypeError, match="connected_components needs a groundup Graph"):
+        connected_components(None)
+    with pytest.raises(GraphError, match="directed graph"):
+        find_cycle(Graph.from_edges([(1, 2), (2, 3), (3, 1)]))

@@ -151,3 +151,19 @@ def test_ndtri_inverts_ndtr(rng):
 def test_bad_input_is_refused_by_name(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+@pytest.mark.parametrize(
+    "fn", [special.gammaincc, special.betaincc, special.erf, special.erfc, special.ndtr]
+)
+def test_non_numeric_input_is_refused(fn):
+    n_args = {special.gammaincc: 2, special.betaincc: 3}.get(fn, 1)
+    with pytest.raises(TypeError, match="numeric"):
+        fn(*(["x"] * n_args))
+
+
+def test_complement_functions_refuse_out_of_domain():
+    with pytest.raises(ValueError, match="x >= 0"):
+        special.gammaincc(1.0, -1.0)
+    with pytest.raises(ValueError, match="0 <= x <= 1"):
+        special.betaincc(1.0, 1.0, 2.0)

@@ -9,7 +9,7 @@ from typing import Any
 Node = Hashable
 Edge = tuple[Any, Any, float]
 
-__all__ = ["Graph", "GraphError", "Node"]
+__all__ = ["Graph", "GraphError", "Node", "check_graph"]
 
 
 class GraphError(ValueError):
@@ -204,3 +204,10 @@ class Graph:
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
         return f"Graph({kind}, {len(self)} nodes, {self.number_of_edges()} edges)"
+
+
+def check_graph(g: object, caller: str) -> Graph:
+    """Return ``g`` if it is a :class:`Graph`, else a TypeError naming ``caller`` and the type."""
+    if not isinstance(g, Graph):
+        raise TypeError(f"{caller} needs a groundup Graph, got {type(g).__name__}")
+    return g

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from groundup.graphs.graph import Graph, GraphError, Node
+from groundup.graphs.graph import Graph, GraphError, Node, check_graph
 
 __all__ = ["UnionFind", "minimum_spanning_tree"]
 
@@ -69,7 +69,7 @@ def minimum_spanning_tree(g: Graph) -> Graph:
     GraphError
         If ``g`` is directed.
     """
-    if g.directed:
+    if check_graph(g, "minimum_spanning_tree").directed:
         raise GraphError("minimum_spanning_tree needs an undirected graph (got a directed one)")
     sets = UnionFind()
     tree = Graph(directed=False)

@@ -12,7 +12,7 @@ from collections import deque
 
 import numpy as np
 
-from groundup.graphs.graph import Graph, GraphError, Node
+from groundup.graphs.graph import Graph, GraphError, Node, check_graph
 
 __all__ = ["bellman_ford", "dijkstra", "path_weight", "shortest_path"]
 
@@ -41,7 +41,7 @@ def dijkstra(g: Graph, source: Node) -> tuple[dict[Node, float], dict[Node, Node
     GraphError
         If any edge weight is negative (the message names the edge).
     """
-    g._require(source)
+    check_graph(g, "dijkstra")._require(source)
     for u, nbrs in g.succ.items():
         for v, w in nbrs.items():
             if w < 0:
@@ -95,7 +95,7 @@ def bellman_ford(g: Graph, source: Node) -> tuple[dict[Node, float], dict[Node, 
     GraphError
         If a negative cycle is reachable from ``source`` (the message names it).
     """
-    g._require(source)
+    check_graph(g, "bellman_ford")._require(source)
     nodes = g.nodes
     index = {u: i for i, u in enumerate(nodes)}
     n = len(nodes)
@@ -181,7 +181,7 @@ def shortest_path(g: Graph, source: Node, target: Node, weight: bool = True) -> 
     GraphError
         If ``target`` is not reachable from ``source``.
     """
-    g._require(source)
+    check_graph(g, "shortest_path")._require(source)
     g._require(target)
     if weight:
         negative = any(w < 0 for nbrs in g.succ.values() for w in nbrs.values())
@@ -220,4 +220,5 @@ def path_weight(g: Graph, path: list[Node]) -> float:
     -------
     float
     """
+    check_graph(g, "path_weight")
     return math.fsum(g.weight(u, v) for u, v in zip(path, path[1:]))

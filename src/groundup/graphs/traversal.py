@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from groundup.graphs.graph import Graph, GraphError, Node
+from groundup.graphs.graph import Graph, GraphError, Node, check_graph
 
 __all__ = ["bfs", "connected_components", "dfs", "find_cycle", "topological_sort"]
 
@@ -29,7 +29,7 @@ def bfs(g: Graph, source: Node) -> list[Node]:
     list
         Visit order, starting with ``source``.
     """
-    g._require(source)
+    check_graph(g, "bfs")._require(source)
     order = [source]
     seen = {source}
     queue = deque([source])
@@ -60,7 +60,7 @@ def dfs(g: Graph, source: Node) -> list[Node]:
     list
         Preorder, starting with ``source``.
     """
-    g._require(source)
+    check_graph(g, "dfs")._require(source)
     order = [source]
     seen = {source}
     stack = [iter(g.succ[source])]
@@ -90,6 +90,7 @@ def connected_components(g: Graph) -> list[set[Node]]:
     list of set
         One set per component, in order of each component's first node.
     """
+    check_graph(g, "connected_components")
     seen: set[Node] = set()
     components = []
     for start in g.succ:
@@ -126,7 +127,14 @@ def find_cycle(g: Graph, among: set[Node] | None = None) -> list[Node] | None:
     Returns
     -------
     list or None
+
+    Raises
+    ------
+    GraphError
+        If ``g`` is undirected.
     """
+    if not check_graph(g, "find_cycle").directed:
+        raise GraphError("find_cycle looks for directed cycles: it needs a directed graph")
     if among is None:
         order, rest = _kahn(g)
         if not rest:
@@ -182,7 +190,7 @@ def topological_sort(g: Graph) -> list[Node]:
     GraphError
         If the graph is undirected or has a cycle (the message names one, "a -> b -> a").
     """
-    if not g.directed:
+    if not check_graph(g, "topological_sort").directed:
         raise GraphError("topological_sort needs a directed graph")
     order, rest = _kahn(g)
     if rest:
