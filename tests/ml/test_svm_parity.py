@@ -149,3 +149,20 @@ def test_max_iter_warns():
     Xtr, _, ytr, _ = _split(load_wine)
     with pytest.warns(ConvergenceWarning):
         gs.SVC(max_iter=3).fit(Xtr, ytr)
+
+
+def test_batched_smo_follows_the_single_problem_path_exactly(rng):
+    from groundup.ml.svm._smo import smo_batch
+
+    X = rng.standard_normal((200, 3))
+    K = kernel_matrix(X, X, "poly", 0.5, 3, 1.0)
+    sets = [np.sort(rng.choice(200, m, replace=False)) for m in (40, 55, 30, 61, 25) * 4]
+    ys = [np.where(X[ix, 0] + 0.5 * rng.standard_normal(len(ix)) > 0, 1.0, -1.0) for ix in sets]
+    ps = [-np.ones(len(ix)) for ix in sets]
+    Cs = [np.full(len(ix), 1.0) for ix in sets]
+    for max_iter in (-1, 7):
+        batch = smo_batch(K, sets, ys, ps, Cs, tol=1e-3, max_iter=max_iter)
+        for ix, yb, pb, Cb, got in zip(sets, ys, ps, Cs, batch):
+            want = smo(K[np.ix_(ix, ix)], yb, pb, Cb, tol=1e-3, max_iter=max_iter)
+            assert (got.n_iter, got.converged, got.rho) == (want.n_iter, want.converged, want.rho)
+            np.testing.assert_array_equal(got.alpha, want.alpha)

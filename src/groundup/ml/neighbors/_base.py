@@ -70,9 +70,11 @@ class NeighborsBase:
         self.n_samples_fit_ = X.shape[0]
         algo = self.algorithm
         if algo == "auto":
-            # the tree pays off only in few dimensions and for small k (scikit-learn's rule)
+            # the tree pays off only in few dimensions, for small k (scikit-learn's rule) and —
+            # since our brute force is a few large array operations — for large n
             k = self.n_neighbors or 1
-            algo = "kd_tree" if X.shape[1] <= 15 and k < X.shape[0] // 2 else "brute"
+            small_k = k < X.shape[0] // 2
+            algo = "kd_tree" if X.shape[1] <= 15 and small_k and X.shape[0] > 5000 else "brute"
         self._fit_method = algo
         self._tree = KDTree(X, self.leaf_size) if algo == "kd_tree" else None
 

@@ -17,7 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from groundup.ml.svm._kernels import KERNELS, kernel_matrix, resolve_gamma
-from groundup.ml.svm._smo import smo
+from groundup.ml.svm._smo import smo, smo_batch
 
 
 class _KernelSVM(BaseEstimator):
@@ -125,36 +125,27 @@ class SVC(ClassifierMixin, _KernelSVM):
             raise ValueError(f"The number of classes has to be greater than one; got {k} class")
         self._check_params(Xv)
         members = [np.flatnonzero(codes == c) for c in range(k)]
-        # kernel of the class-sorted data, once: each pair's matrix is then four slice copies
-        order = np.concatenate(members)
-        Xs = Xv[order]
-        bounds = np.concatenate([[0], np.cumsum([len(m) for m in members])])
-        block = [slice(bounds[c], bounds[c + 1]) for c in range(k)]
-        K_full = self._kernel(Xs, Xs) if Xv.shape[0] <= 8000 else None
-        pair_alpha, rhos, n_iter, all_converged = [], [], [], True
-        for a in range(k):  # one-vs-one: one small dual per pair of classes
-            for b in range(a + 1, k):
-                idx = np.concatenate([members[a], members[b]])
-                yb = np.concatenate([np.ones(len(members[a])), -np.ones(len(members[b]))])
-                if K_full is not None:
-                    sa, sb = block[a], block[b]
-                    Kp = np.block(
-                        [[K_full[sa, sa], K_full[sa, sb]], [K_full[sb, sa], K_full[sb, sb]]]
-                    )
-                else:
-                    Kp = self._kernel(Xv[idx], Xv[idx])
-                res = smo(
-                    Kp,
-                    yb,
-                    -np.ones(len(idx)),
-                    np.full(len(idx), float(self.C)),
-                    float(self.tol),
-                    int(self.max_iter),
-                )
-                all_converged &= res.converged
-                pair_alpha.append((idx, res.alpha * yb))
-                rhos.append(res.rho)
-                n_iter.append(res.n_iter)
+        pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
+        index_sets = [np.concatenate([members[a], members[b]]) for a, b in pairs]
+        labels = [
+            np.concatenate([np.ones(len(members[a])), -np.ones(len(members[b]))]) for a, b in pairs
+        ]
+        ones = [-np.ones(len(yb)) for yb in labels]
+        bounds = [np.full(len(yb), float(self.C)) for yb in labels]
+        tol, max_iter = float(self.tol), int(self.max_iter)
+        if Xv.shape[0] <= 8000:
+            # one Gram matrix for all pairs; every pair's SMO advances in the same array ops
+            K = self._kernel(Xv, Xv)
+            results = smo_batch(K, index_sets, labels, ones, bounds, tol=tol, max_iter=max_iter)
+        else:  # too big for one matrix: one kernel per pair
+            results = [
+                smo(self._kernel(Xv[ix], Xv[ix]), yb, pb, Cb, tol=tol, max_iter=max_iter)
+                for ix, yb, pb, Cb in zip(index_sets, labels, ones, bounds)
+            ]
+        pair_alpha = [(ix, res.alpha * yb) for ix, res, yb in zip(index_sets, results, labels)]
+        rhos = [res.rho for res in results]
+        n_iter = [res.n_iter for res in results]
+        all_converged = all(res.converged for res in results)
         self._warn_unconverged(all_converged)
         self._store(Xv, codes, members, pair_alpha, np.asarray(rhos))
         self.n_iter_ = np.asarray(n_iter)
@@ -302,7 +293,11 @@ class SVR(RegressorMixin, _KernelSVM):
         K = self._kernel(Xv, Xv)
         ylab = np.concatenate([np.ones(n), -np.ones(n)])
         lin = np.concatenate([self.epsilon - yv, self.epsilon + yv])
-        rows = np.concatenate([np.arange(n), np.arange(n)])
+        rows: NDArray[np.intp] | None = np.concatenate([np.arange(n), np.arange(n)])
+        if n <= 3000:
+            # α and α* share kernel rows: the (2n)² block matrix makes each row a plain view
+            K = np.block([[K, K], [K, K]])
+            rows = None
         res = smo(
             K,
             ylab,

@@ -53,5 +53,10 @@ def kernel_matrix(
         return (gamma * G + coef0) ** degree
     if kernel == "sigmoid":
         return np.tanh(gamma * G + coef0)
-    sq = (A**2).sum(axis=1)[:, None] + (B**2).sum(axis=1)[None, :] - 2.0 * G
-    return np.exp(-gamma * np.maximum(sq, 0.0))
+    # in place on the Gram matrix: ‖a‖² + ‖b‖² − 2a·b, clipped at 0, times −γ, exponentiated
+    G *= -2.0
+    G += np.einsum("ij,ij->i", A, A)[:, None]
+    G += np.einsum("ij,ij->i", B, B)[None, :]
+    np.maximum(G, 0.0, out=G)
+    G *= -gamma
+    return np.exp(G, out=G)
