@@ -53,21 +53,12 @@ RECIPES: dict[str, Recipe] = {
         16, dict(epochs=30, batch_size=64, lr=3e-3, weight_decay=1e-4, warmup_steps=20)
     ),
     "resnet20": Recipe(
-        16,
-        dict(
-            epochs=20,
-            batch_size=64,
-            optimizer="sgd",
-            lr=0.1,
-            momentum=0.9,
-            weight_decay=5e-4,
-            warmup_steps=40,
-        ),
+        16, dict(epochs=15, batch_size=64, lr=3e-3, weight_decay=1e-4, warmup_steps=20)
     ),
     "vit-tiny": Recipe(
         16,
         dict(
-            epochs=60,
+            epochs=40,
             batch_size=64,
             lr=2e-3,
             weight_decay=0.05,
