@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from groundup.ml.svm._kernels import KERNELS, kernel_matrix, resolve_gamma
+from groundup.ml.svm._kernels import KERNELS, KernelRows, kernel_matrix, resolve_gamma
 from groundup.ml.svm._smo import smo, smo_batch
 
 
@@ -52,6 +52,9 @@ class _KernelSVM(BaseEstimator):
 
     def _kernel(self, A: NDArray[Any], B: NDArray[Any]) -> NDArray[Any]:
         return kernel_matrix(A, B, self.kernel, self._gamma, int(self.degree), float(self.coef0))
+
+    def _rows(self, X: NDArray[Any]) -> Any:
+        return KernelRows(X, self.kernel, self._gamma, int(self.degree), float(self.coef0))
 
     def _warn_unconverged(self, converged: bool) -> None:
         if not converged:
@@ -133,13 +136,25 @@ class SVC(ClassifierMixin, _KernelSVM):
         ones = [-np.ones(len(yb)) for yb in labels]
         bounds = [np.full(len(yb), float(self.C)) for yb in labels]
         tol, max_iter = float(self.tol), int(self.max_iter)
-        if Xv.shape[0] <= 8000:
+        if len(pairs) == 1 and Xv.shape[0] <= 8000:
+            ix = index_sets[0]
+            results = [
+                smo(
+                    self._kernel(Xv[ix], Xv[ix]),
+                    labels[0],
+                    ones[0],
+                    bounds[0],
+                    tol=tol,
+                    max_iter=max_iter,
+                )
+            ]
+        elif Xv.shape[0] <= 8000:
             # one Gram matrix for all pairs; every pair's SMO advances in the same array ops
             K = self._kernel(Xv, Xv)
             results = smo_batch(K, index_sets, labels, ones, bounds, tol=tol, max_iter=max_iter)
-        else:  # too big for one matrix: one kernel per pair
+        else:  # too big for a Gram matrix: kernel rows on demand, one pair at a time
             results = [
-                smo(self._kernel(Xv[ix], Xv[ix]), yb, pb, Cb, tol=tol, max_iter=max_iter)
+                smo(self._rows(Xv[ix]), yb, pb, Cb, tol=tol, max_iter=max_iter)
                 for ix, yb, pb, Cb in zip(index_sets, labels, ones, bounds)
             ]
         pair_alpha = [(ix, res.alpha * yb) for ix, res, yb in zip(index_sets, results, labels)]
@@ -290,7 +305,7 @@ class SVR(RegressorMixin, _KernelSVM):
         if not isinstance(self.epsilon, numbers.Real) or self.epsilon < 0:
             raise ValueError(f"epsilon must be a float >= 0, got {self.epsilon!r}")
         n = Xv.shape[0]
-        K = self._kernel(Xv, Xv)
+        K: Any = self._kernel(Xv, Xv) if n <= 8000 else self._rows(Xv)
         ylab = np.concatenate([np.ones(n), -np.ones(n)])
         lin = np.concatenate([self.epsilon - yv, self.epsilon + yv])
         rows: NDArray[np.intp] | None = np.concatenate([np.arange(n), np.arange(n)])

@@ -60,3 +60,60 @@ def kernel_matrix(
     np.maximum(G, 0.0, out=G)
     G *= -gamma
     return np.exp(G, out=G)
+
+
+class KernelRows:
+    """Rows of K(X, X) computed on demand and kept in a least-recently-used cache.
+
+    For data too large for the whole Gram matrix (n² floats), SMO only ever needs two rows
+    per iteration; libsvm's kernel cache works the same way. ``K[i]`` returns row i and
+    ``K.diagonal()`` the diagonal k(xᵢ, xᵢ) without forming anything else.
+    See docs/notes/svm.md#kernels.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    kernel, gamma, degree, coef0 : kernel parameters
+    cache_bytes : int
+        Memory for cached rows.
+    """
+
+    def __init__(
+        self,
+        X: NDArray[Any],
+        kernel: str,
+        gamma: float,
+        degree: int,
+        coef0: float,
+        cache_bytes: int = 2**28,
+    ):
+        from collections import OrderedDict
+
+        self.X = X
+        self.params = (kernel, gamma, degree, coef0)
+        self.capacity = max(2, cache_bytes // (8 * max(1, X.shape[0])))
+        self._cache: OrderedDict[int, NDArray[Any]] = OrderedDict()
+        self.shape = (X.shape[0], X.shape[0])
+
+    def __getitem__(self, i: int) -> NDArray[Any]:
+        row = self._cache.get(i)
+        if row is None:
+            row = kernel_matrix(self.X[i : i + 1], self.X, *self.params)[0]
+            self._cache[i] = row
+            if len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(i)
+        return row
+
+    def diagonal(self) -> NDArray[Any]:
+        """k(xᵢ, xᵢ) for every i."""
+        kernel, gamma, degree, coef0 = self.params
+        sq = np.einsum("ij,ij->i", self.X, self.X)
+        if kernel == "rbf":
+            return np.ones(self.X.shape[0])
+        if kernel == "linear":
+            return sq
+        if kernel == "poly":
+            return (gamma * sq + coef0) ** degree
+        return np.tanh(gamma * sq + coef0)

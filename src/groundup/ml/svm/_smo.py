@@ -44,8 +44,8 @@ def smo(
 
     Parameters
     ----------
-    K : ndarray of shape (n, n)
-        Kernel matrix over the distinct points.
+    K : ndarray of shape (n, n), or KernelRows
+        Kernel matrix over the distinct points (only ``K[i]`` and ``K.diagonal()`` are used).
     y : ndarray of shape (m,) of ±1
     p : ndarray of shape (m,)
         Linear term (−1 for classification; ε ∓ z for regression).
@@ -66,13 +66,13 @@ def smo(
         def krow(i: int) -> NDArray[Any]:
             return K[i]
 
-        QD = np.diag(K).copy()
+        QD = K.diagonal().copy()
     else:
 
         def krow(i: int) -> NDArray[Any]:
             return K[rows[i]][rows]
 
-        QD = np.diag(K)[rows]
+        QD = K.diagonal()[rows]
     alpha = np.zeros(m)
     yG = y * p  # y ⊙ ∇f at α = 0
     # masks as additive offsets (0 or −inf) so each selection is one add and one argmax
