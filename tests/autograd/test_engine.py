@@ -177,3 +177,33 @@ def test_graph_is_released_after_backward():
     loss.backward()
     del loss
     assert ref() is None  # freed by reference counting alone: the graph holds no cycles
+
+
+def test_slice_gradients_mix_with_dense_ones_like_torch(rng):
+    """Indexing returns sparse gradients; mixed with dense ones on the same node they must add."""
+    a = rng.standard_normal((5, 3))
+    x = ag.tensor(a, requires_grad=True)
+    y = x * 2.0
+    z = (
+        sum((y[t] * (t + 1)).sum() for t in range(5))
+        + y.sum()
+        + y[[0, 0, 4]].sum()
+        + (y[1:3] ** 2).sum()
+    )
+    z.backward()
+    t = torch.tensor(a, requires_grad=True)
+    ty = t * 2.0
+    tz = (
+        sum((ty[k] * (k + 1)).sum() for k in range(5))
+        + ty.sum()
+        + ty[[0, 0, 4]].sum()
+        + (ty[1:3] ** 2).sum()
+    )
+    tz.backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12)
+    leaf = ag.tensor(a, requires_grad=True)
+    (leaf[0].sum() + leaf[[1, 1]].sum() + leaf.sum()).backward()  # sparse into a leaf
+    expected = np.ones((5, 3))
+    expected[0] += 1
+    expected[1] += 2
+    np.testing.assert_allclose(leaf.grad, expected)

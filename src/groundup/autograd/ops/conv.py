@@ -127,8 +127,23 @@ class Conv2d(Function):
         return gx, gw, gb
 
 
+def _offset(k: Pair, stride: Pair, out_hw: Pair, i: int, j: int) -> tuple[slice, ...]:
+    """Index of the input cells that kernel offset (i, j) reads, one per output pixel."""
+    (ho, wo), (sh, sw) = out_hw, stride
+    return (
+        slice(None),
+        slice(None),
+        slice(i, i + sh * (ho - 1) + 1, sh),
+        slice(j, j + sw * (wo - 1) + 1, sw),
+    )
+
+
 class MaxPool2d(Function):
-    """out = max over each window.  dx = dout routed to the (first) arg-max of its window."""
+    """out = max over each window.  dx = dout routed to the (first) arg-max of its window.
+
+    Both passes loop over the kh·kw kernel offsets, each a strided view of the input of the
+    output's size: no window array is ever materialised.
+    """
 
     @staticmethod
     def forward(
@@ -140,29 +155,29 @@ class MaxPool2d(Function):
             if ph or pw
             else x
         )
-        win = _windows(xp, kernel, stride, (1, 1))
-        n, c, ho, wo = win.shape[:4]
-        flat = win.reshape(n, c, ho, wo, kernel[0] * kernel[1])
-        arg = flat.argmax(axis=-1)
-        ctx.save(arg)
+        ho = (xp.shape[2] - kernel[0]) // stride[0] + 1
+        wo = (xp.shape[3] - kernel[1]) // stride[1] + 1
+        out = xp[_offset(kernel, stride, (ho, wo), 0, 0)].copy()
+        for k in range(1, kernel[0] * kernel[1]):
+            np.maximum(
+                out, xp[_offset(kernel, stride, (ho, wo), k // kernel[1], k % kernel[1])], out=out
+            )
+        ctx.save(xp, out)  # the arg-max is recovered in backward (branch-free comparisons)
         ctx.meta = (xp.shape, (ph, ph, pw, pw), kernel, stride, (ho, wo))
-        return np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Array) -> Array:
-        (arg,) = ctx.saved
-        xp_shape, padding, k, stride, (ho, wo) = ctx.meta
+        xp, out = ctx.saved
+        xp_shape, padding, k, stride, out_hw = ctx.meta
         dxp = np.zeros(xp_shape, dtype=grad.dtype)
-        for i in range(k[0]):
-            for j in range(k[1]):
-                hit = arg == i * k[1] + j
-                if hit.any():
-                    dxp[
-                        :,
-                        :,
-                        i : i + stride[0] * (ho - 1) + 1 : stride[0],
-                        j : j + stride[1] * (wo - 1) + 1 : stride[1],
-                    ] += grad * hit
+        taken = np.zeros(out.shape, dtype=bool)
+        for n in range(k[0] * k[1]):
+            where = _offset(k, stride, out_hw, n // k[1], n % k[1])
+            hit = xp[where] == out
+            hit &= ~taken  # ties: only the first offset holding the maximum, as PyTorch
+            taken |= hit
+            dxp[where] += grad * hit
         return _unpad(dxp, padding)
 
 

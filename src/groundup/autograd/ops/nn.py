@@ -58,6 +58,9 @@ class BatchNorm(Function):
         dx = (1/√(σ²+ε)) · (dx̂ - mean(dx̂) - x̂ · mean(dx̂ ⊙ x̂)),  dx̂ = dy ⊙ γ.
     Evaluation (running statistics are constants): dx = dy ⊙ γ / √(σ²+ε).
     dγ = Σ dy ⊙ x̂,  dβ = Σ dy.
+
+    Internally the input is viewed as (N, C, L) so every per-channel reduction is one
+    contiguous sum (or einsum) instead of a strided reduction over several axes.
     """
 
     @staticmethod
@@ -72,52 +75,53 @@ class BatchNorm(Function):
         momentum: float = 0.1,
         eps: float = 1e-5,
     ) -> Array:
-        axes = (0, *range(2, x.ndim))
-        shape = [1] * x.ndim
-        shape[1] = x.shape[1]
+        n, c = x.shape[:2]
+        x3 = x.reshape(n, c, -1)
+        m = n * x3.shape[2]
         if training:
-            mean = x.mean(axis=axes, keepdims=True)
-            centred = x - mean
-            var = (centred * centred).mean(axis=axes, keepdims=True)
+            mean = x3.sum(axis=(0, 2)) / m
+            xhat = x3 - mean[:, None]
+            var = np.einsum("ncl,ncl->c", xhat, xhat) / m
             if running_mean is not None and running_var is not None:
-                m = x.size // x.shape[1]
                 # Running variance uses the unbiased estimate, as in PyTorch.
                 running_mean *= 1 - momentum
-                running_mean += momentum * mean.reshape(-1)
+                running_mean += momentum * mean
                 running_var *= 1 - momentum
-                running_var += momentum * var.reshape(-1) * m / max(m - 1, 1)
+                running_var += momentum * var * (m / max(m - 1, 1))
         else:
             assert running_mean is not None and running_var is not None
-            centred = x - running_mean.reshape(shape)
-            var = running_var.reshape(shape)
-        inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype)
-        xhat = centred * inv_std
-        ctx.save(xhat, inv_std, None if gamma is None else gamma.reshape(shape))
-        ctx.axes, ctx.training = axes, training
-        out = xhat
-        if gamma is not None:
-            out = out * gamma.reshape(shape)
+            xhat = x3 - running_mean.astype(x.dtype)[:, None]
+            var = running_var
+        inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype)[:, None]
+        xhat *= inv_std  # in place: xhat was the centred copy
+        ctx.save(xhat, inv_std, gamma)
+        ctx.training, ctx.shape = training, x.shape
+        out = xhat * gamma[:, None] if gamma is not None else xhat.copy()
         if beta is not None:
-            out = out + beta.reshape(shape)
-        return out
+            out += beta[:, None]
+        return out.reshape(x.shape)
 
     @staticmethod
     def backward(ctx: Context, grad: Array) -> tuple[Array | None, Array | None, Array | None]:
         xhat, inv_std, gamma = ctx.saved
-        axes = ctx.axes
         nx, ng, nb = ctx.needs_input_grad[:3]
-        dxhat = grad if gamma is None else grad * gamma
+        g3 = grad.reshape(xhat.shape)
+        m = xhat.shape[0] * xhat.shape[2]
+        gg = np.einsum("ncl,ncl->c", g3, xhat) if (ng or (nx and ctx.training)) else None
+        gb = g3.sum(axis=(0, 2)) if (nb or (nx and ctx.training)) else None
         gx = None
         if nx:
+            scale = inv_std if gamma is None else inv_std * gamma[:, None]
             if ctx.training:
-                mean_d = dxhat.mean(axis=axes, keepdims=True)
-                mean_dx = (dxhat * xhat).mean(axis=axes, keepdims=True)
-                gx = inv_std * (dxhat - mean_d - xhat * mean_dx)
+                # With dx̂ = γ·dy: mean(dx̂) = γ·Σdy/m and mean(dx̂ ⊙ x̂) = γ·Σ(dy ⊙ x̂)/m.
+                assert gg is not None and gb is not None
+                gx = g3 - xhat * (gg / m)[:, None]
+                gx -= (gb / m)[:, None]
+                gx *= scale
             else:
-                gx = dxhat * inv_std
-        gg = (grad * xhat).sum(axis=axes) if ng else None
-        gb = grad.sum(axis=axes) if nb else None
-        return gx, gg, gb
+                gx = g3 * scale
+            gx = gx.reshape(ctx.shape)
+        return gx, (gg if ng else None), (gb if nb else None)
 
 
 def batch_norm(
