@@ -148,6 +148,67 @@ def bench(
         module.main(quick=quick)
 
 
+@app.command()
+def train(
+    model: Annotated[str, typer.Argument(help="Model name (groundup.deep.models.list_models()).")],
+    dataset: Annotated[str, typer.Option(help="Bundled dataset to train on.")] = "digits",
+    epochs: Annotated[
+        int | None, typer.Option(help="Epochs (default: the model's recipe).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Run folder (default runs/<name>).")] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Continue this run folder from its last checkpoint.")
+    ] = None,
+    nproc: Annotated[int, typer.Option(help="Processes (DDP under torchrun) .")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
+) -> None:
+    """Train a model with the groundup Trainer; the run folder is the last line printed."""
+    from groundup.deep.models import list_models
+    from groundup.deep.runs import train_run
+
+    if model not in list_models():
+        raise typer.BadParameter(
+            f"unknown model {model!r}; available: {', '.join(list_models())}", param_hint="MODEL"
+        )
+    if nproc < 1:
+        raise typer.BadParameter(f"--nproc must be >= 1, got {nproc}")
+    run_dir = train_run(
+        model,
+        dataset=dataset,
+        epochs=epochs,
+        seed=seed,
+        out=out,
+        resume=resume,
+        nproc=nproc,
+        quiet=quiet,
+    )
+    print(run_dir)
+
+
+@app.command()
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `groundup train`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Test accuracy and loss of a trained run; writes confusion.png into the run folder."""
+    from groundup.deep.runs import evaluate_run
+
+    if not run_dir.is_dir():
+        raise typer.BadParameter(f"{run_dir} is not a run folder", param_hint="RUN_DIR")
+    result = evaluate_run(run_dir)
+    if as_json:
+        print(json.dumps(result, indent=2, default=float))
+        return
+    table = Table(title=f"evaluation of {run_dir}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        if isinstance(value, (int, float, str)):
+            table.add_row(key, f"{value:.4f}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
 def main() -> None:  # pragma: no cover - console-script shim
     app()
 
