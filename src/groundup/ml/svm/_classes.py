@@ -71,7 +71,9 @@ class SVC(ClassifierMixin, _KernelSVM):
 
     Primal: min_{w,b,ξ} ½‖w‖² + C Σ ξᵢ s.t. yᵢ(wᵀφ(xᵢ) + b) ≥ 1 − ξᵢ, ξᵢ ≥ 0.
     Dual: min_α ½ αᵀQα − 1ᵀα s.t. yᵀα = 0, 0 ≤ αᵢ ≤ C, Q_ij = yᵢyⱼK(xᵢ, xⱼ), solved by SMO
-    with second-order working-set selection on the full kernel matrix of each class pair.
+    with second-order working-set selection (libsvm's WSS2). Up to 8000 samples one Gram
+    matrix serves every class pair and all pairs iterate together (``smo_batch``); beyond
+    that kernel rows are computed on demand through an LRU cache.
     f(x) = Σᵢ αᵢyᵢK(xᵢ, x) − ρ. With k classes, k(k−1)/2 pairwise machines vote (ties to
     the smaller class); ``decision_function`` is one-vs-rest shaped by default, as scikit-learn.
     See docs/notes/svm.md.
@@ -136,7 +138,7 @@ class SVC(ClassifierMixin, _KernelSVM):
         ones = [-np.ones(len(yb)) for yb in labels]
         bounds = [np.full(len(yb), float(self.C)) for yb in labels]
         tol, max_iter = float(self.tol), int(self.max_iter)
-        if len(pairs) == 1 and Xv.shape[0] <= 8000:
+        if len(pairs) == 1 and Xv.shape[0] <= 8000:  # binary: the plain single-problem SMO
             ix = index_sets[0]
             results = [
                 smo(
