@@ -50,13 +50,14 @@ def sgd(
 
     A batch B of samples at step t stands in for |B| consecutive per-sample steps:
 
-        η_t = 1/(α(t₀ + t))  (optimal),  η₀  (constant),  η₀ / tᵖ  (invscaling)
+        η_t = 1/(α(t₀ + t − 1))  (optimal),  η₀  (constant),  η₀ / tᵖ  (invscaling)
         W ← (1 − |B|η_t α) W − η_t Σ_{i∈B} ℓ'(pᵢ, yᵢ) xᵢ,   b ← b − η_t Σ_{i∈B} ℓ'(pᵢ, yᵢ)
         t ← t + |B|
 
-    (batch_size=1 is classical SGD). After each epoch, if the summed loss failed to drop
-    below best − tol·n for ``n_iter_no_change`` epochs in a row, stop.
-    Returns (W (d, K), b (K,), epochs, t).
+    (batch_size=1 is scikit-learn's plain SGD, update for update). After each epoch a column
+    whose mean objective (loss + α/2‖w‖², measured before each step) failed to drop below
+    best − tol for ``n_iter_no_change`` epochs in a row is frozen; the run ends when all are.
+    Returns (W (d, K), b (K,), epochs of the longest-running column, t).
     """
     n, d = X.shape
     K = Y.shape[1]
@@ -65,44 +66,57 @@ def sgd(
     reg = alpha if penalty == "l2" else 0.0
     t0 = _optimal_t0(alpha, loss) if learning_rate == "optimal" else 0.0
     t = 1.0
-    best = np.inf
-    stall = 0
-    order = np.arange(n)
-    epoch = 0
+    best = np.full(K, np.inf)
+    stall = np.zeros(K, dtype=int)
+    active = np.ones(K, dtype=bool)
+    epochs = np.zeros(K, dtype=int)
+    clip = loss is REGRESSION["squared_error"]  # the one unbounded ℓ': clip as sklearn does
+    Xp, Yp = X, Y
     for epoch in range(1, max_iter + 1):
-        if shuffle:
+        if shuffle:  # permute once per epoch so every batch is a contiguous view
             order = rng.permutation(n)
-        total = 0.0
+            Xp, Yp = X[order], Y[order]
+        objective = np.zeros(K)
+        on = None if active.all() else active.astype(np.float64)  # freeze stopped columns
         for start in range(0, n, batch_size):  # batches, each one vectorised over its samples
-            idx = order[start : start + batch_size]
-            Xb = X[idx]
-            P = Xb @ W + b
-            values, dl = loss(P, Y[idx], epsilon)
-            total += float(values.sum())
+            Xb = Xp[start : start + batch_size]
+            values, dl = loss(Xb @ W + b, Yp[start : start + batch_size], epsilon)
+            m = Xb.shape[0]
+            objective += values.sum(axis=0)
             if learning_rate == "optimal":
                 eta = 1.0 / (alpha * (t0 + t - 1.0))
             elif learning_rate == "invscaling":
                 eta = eta0 / t**power_t
             else:
                 eta = eta0
-            m = idx.size
+            if clip:
+                dl = np.clip(dl, -1e12, 1e12)
+            step = eta * dl if on is None else eta * dl * on
             if reg:
-                W *= max(0.0, 1.0 - m * eta * reg)
-            W -= eta * (Xb.T @ dl)
+                objective += m * 0.5 * reg * np.einsum("ij,ij->j", W, W)
+                shrink = max(0.0, 1.0 - m * eta * reg)
+                if on is None:
+                    W *= shrink
+                else:
+                    W *= 1.0 - (1.0 - shrink) * on
+            W -= Xb.T @ step
             if fit_intercept:
-                b -= eta * dl.sum(axis=0)
+                b -= step.sum(axis=0)
             t += m
         if not (np.isfinite(W).all() and np.isfinite(b).all()):
             raise ValueError(
                 f"SGD diverged at epoch {epoch} (weights are not finite); lower eta0 or alpha"
                 " or scale X"
             )
+        epochs[active] = epoch
         if tol is not None:
-            stall = stall + 1 if total > best - tol * n else 0
-            best = min(best, total)
-            if stall >= n_iter_no_change:
+            objective /= n
+            stall = np.where(objective > best - tol, stall + 1, 0)
+            best = np.minimum(best, objective)
+            active &= stall < n_iter_no_change
+            if not active.any():
                 break
-    return W, b, epoch, int(t)
+    return W, b, int(epochs.max()), int(t)
 
 
 class _BaseSGD(BaseEstimator):
