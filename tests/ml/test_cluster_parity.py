@@ -127,13 +127,22 @@ def test_minibatch_partial_fit_like_sklearn(blobs):
 
 @pytest.mark.parametrize(
     "data,eps,min_samples",
-    [("digits", 20.0, 5), ("digits", 23.0, 10), ("moons", 0.12, 5), ("blobs", 0.8, 8)],
+    [
+        ("digits", 20.0, 5),
+        ("digits", 23.0, 10),
+        ("moons", 0.12, 5),
+        ("blobs", 0.8, 8),
+        # iris is recorded to 0.1 cm: many pairs lie exactly eps apart
+        ("iris", 0.5, 5),
+        ("iris", 0.3, 4),
+    ],
 )
 def test_dbscan_labels_equal_sklearn(digits, blobs, data, eps, min_samples):
     X = {
         "digits": digits[0],
         "blobs": blobs[0],
         "moons": make_moons(400, noise=0.08, random_state=0)[0],
+        "iris": load_iris().data,
     }[data]
     ours = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
     ref = skc.DBSCAN(eps=eps, min_samples=min_samples).fit(X)

@@ -41,25 +41,19 @@ def _pairwise(X: NDArray[np.float64], metric: str) -> NDArray[np.float64]:
 def nn_chain_linkage(
     D: NDArray[np.float64], linkage: str
 ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
-    """Merges (a, b, height) by the nearest-neighbour chain on a condensed distance matrix.
+    """Merges (a, b, height) by the nearest-neighbour chain with Lance–Williams updates.
 
     Follow nearest neighbours from any cluster until two clusters are each other's nearest
     (reciprocal nearest neighbours) and merge them; for the four reducible linkages this
     gives the same hierarchy as merging the global closest pair, in O(n²) time. After a
-    merge of i and j into i, distances are updated by Lance–Williams:
+    merge of i and j into i, the distances to i are updated by Lance–Williams:
     d(k, i∪j) = αᵢ d(k,i) + αⱼ d(k,j) + β d(i,j) + γ |d(k,i) − d(k,j)|.
-    Merges are returned in the order found (a and b are representative sample indices).
+    ``D`` (a full symmetric matrix, so a cluster's distances are one row view) is
+    overwritten; inactive clusters are masked with +inf. Merges are returned in the order
+    found (a and b are representative sample indices).
     """
     n = D.shape[0]
-    iu = np.triu_indices(n, 1)
-    cond = D[iu]  # condensed: pair (i < j) at n·i − i(i+1)/2 + j − i − 1
-    del iu
-    ar = np.arange(n)
-
-    def row(i: int) -> NDArray[np.intp]:
-        lo, hi = np.minimum(ar, i), np.maximum(ar, i)
-        return lo * n - lo * (lo + 1) // 2 + hi - lo - 1
-
+    np.fill_diagonal(D, np.inf)
     active = np.ones(n, dtype=bool)
     size = np.ones(n)
     a_out = np.empty(n - 1, dtype=np.intp)
@@ -71,12 +65,10 @@ def nn_chain_linkage(
             chain.append(int(np.argmax(active)))
         while True:
             a = chain[-1]
-            idx_a = row(a)
-            d = np.where(active, cond[np.clip(idx_a, 0, None)], np.inf)
-            d[a] = np.inf
-            b = int(np.argmin(d))
+            row = D[a]
+            b = int(np.argmin(row))
             # prefer the previous chain element on ties, so the chain never cycles
-            if len(chain) > 1 and d[chain[-2]] == d[b]:
+            if len(chain) > 1 and row[chain[-2]] == row[b]:
                 b = chain[-2]
             if len(chain) > 1 and b == chain[-2]:
                 break
@@ -84,13 +76,9 @@ def nn_chain_linkage(
         chain.pop()
         chain.pop()
         i, j = min(a, b), max(a, b)
-        h = float(d[b])
-        idx_i, idx_j = row(i), row(j)
-        others = active.copy()
-        others[[i, j]] = False
-        k = np.flatnonzero(others)
-        dki, dkj = cond[idx_i[k]], cond[idx_j[k]]
-        ni, nj, nk = size[i], size[j], size[k]
+        h = float(D[i, j])
+        ni, nj = size[i], size[j]
+        dki, dkj = D[i], D[j]
         if linkage == "single":
             new = np.minimum(dki, dkj)
         elif linkage == "complete":
@@ -98,9 +86,13 @@ def nn_chain_linkage(
         elif linkage == "average":
             new = (ni * dki + nj * dkj) / (ni + nj)
         else:  # ward on squared distances
-            new = ((ni + nk) * dki + (nj + nk) * dkj - nk * h) / (ni + nj + nk)
-        cond[idx_i[k]] = new
+            new = ((ni + size) * dki + (nj + size) * dkj - size * h) / (ni + nj + size)
+        new[~active] = np.inf
+        new[i] = np.inf
         active[j] = False
+        new[j] = np.inf
+        D[i], D[:, i] = new, new
+        D[j], D[:, j] = np.inf, np.inf
         size[i] = ni + nj
         a_out[step], b_out[step], h_out[step] = i, j, h
     return a_out, b_out, h_out
@@ -139,7 +131,7 @@ class AgglomerativeClustering(ClusterMixin, BaseEstimator):
     Cluster distance by ``linkage``: single (closest pair), complete (farthest pair),
     average (mean pair distance) or ward (increase of within-cluster variance,
     Δ = nᵢnⱼ/(nᵢ+nⱼ)·‖μᵢ − μⱼ‖²). The merge tree is built with the nearest-neighbour chain
-    and Lance–Williams updates on a condensed distance matrix (O(n²) memory), then cut at
+    and Lance–Williams updates on a full distance matrix (O(n²) memory), then cut at
     ``n_clusters`` clusters or at ``distance_threshold``. See docs/notes/clustering.md.
 
     Parameters

@@ -28,7 +28,15 @@ def _neighbour_pairs(
         if metric == "precomputed":
             close = X[start:stop] <= eps
         else:
-            close = sq_dists(X[start:stop], X, x_sq) <= eps * eps
+            d = sq_dists(X[start:stop], X, x_sq)
+            close = d <= eps * eps
+            # the GEMM expansion can round a pair at exactly eps to either side: recompute
+            # those few from coordinate differences, as a tree search does
+            margin = 1e-9 * (x_sq[start:stop, None] + x_sq[None, :] + eps * eps)
+            r, c = np.nonzero(np.abs(d - eps * eps) <= margin)
+            if r.size:
+                exact = ((X[r + start] - X[c]) ** 2).sum(axis=1)
+                close[r, c] = exact <= eps * eps
             close[np.arange(stop - start), np.arange(start, stop)] = True
         r, c = np.nonzero(close)
         rows.append(r + start)
