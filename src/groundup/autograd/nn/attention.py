@@ -35,10 +35,28 @@ def scaled_dot_product_attention(
     training: bool = True,
     rng: np.random.Generator | None = None,
 ) -> tuple[Tensor, Tensor]:
-    """softmax(q kᵀ/√d + mask) v over the last two axes; returns (output, weights).
+    """Attention softmax(q kᵀ/√d + mask) v over the last two axes.
 
-    ``mask`` is additive (0 or -inf) and broadcasts against the scores (…, L, S).
-    See docs/notes/backpropagation.md.
+    The 1/√d keeps the scores' variance ~1 when q and k have unit-variance entries, so the
+    softmax does not saturate. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    q, k, v : Tensor
+        (..., L, d), (..., S, d), (..., S, d_v).
+    mask : ndarray, optional
+        Additive mask (0 or -inf) broadcasting against (..., L, S).
+    dropout_p : float
+        Dropout on the attention weights in training.
+    training : bool
+        Whether dropout applies.
+    rng : Generator, optional
+        Dropout's generator.
+
+    Returns
+    -------
+    (Tensor, Tensor)
+        The output (..., L, d_v) and the weights (..., L, S).
     """
     scores = (q @ ag.transpose(k, -2, -1)) * (1.0 / math.sqrt(q.shape[-1]))
     if mask is not None:

@@ -56,7 +56,22 @@ def _same_shape(name: str, a: Tensor, b: Tensor) -> None:
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean squared error (1/n) Σ (input - target)². See docs/notes/backpropagation.md."""
+    """Mean squared error between ``input`` and ``target`` (same shape).
+
+    L = (1/n) Σ (x - y)²;  ∂L/∂x = 2(x - y)/n. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    input : Tensor
+        Predictions.
+    target : Tensor or array_like
+        Targets, same shape (a mismatch is an error naming both shapes).
+    reduction : {"mean", "sum", "none"}
+
+    Returns
+    -------
+    Tensor
+    """
     _check_reduction(reduction)
     input, target = lift(input), lift(target)
     _same_shape("mse_loss", input, target)
@@ -65,7 +80,22 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
 
 
 def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
-    """Mean absolute error (1/n) Σ |input - target|."""
+    """Mean absolute error between ``input`` and ``target`` (same shape).
+
+    L = (1/n) Σ |x - y|;  ∂L/∂x = sign(x - y)/n. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    input : Tensor
+        Predictions.
+    target : Tensor or array_like
+        Targets, same shape.
+    reduction : {"mean", "sum", "none"}
+
+    Returns
+    -------
+    Tensor
+    """
     _check_reduction(reduction)
     input, target = lift(input), lift(target)
     _same_shape("l1_loss", input, target)
@@ -106,10 +136,27 @@ def nll_loss(
     ignore_index: int = -100,
     reduction: str = "mean",
 ) -> Tensor:
-    """Negative log-likelihood -w_y·logp_y of log-probabilities (N, C[, d…]) and class indices.
+    """Negative log-likelihood of log-probabilities (N, C[, d…]) at integer class targets.
 
-    'mean' divides by the total weight of the non-ignored targets, as PyTorch.
+    ℓᵢ = -w_(yᵢ) · logp_(i, yᵢ); 'mean' divides by the total weight of the non-ignored targets,
+    as PyTorch. ∂ℓᵢ/∂logp = -w_(yᵢ) at the target class, 0 elsewhere.
     See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    input : Tensor
+        Log-probabilities, (N, C) or (N, C, d1, …).
+    target : array_like of int
+        Classes, (N[, d…]); values in [0, C) or ``ignore_index``.
+    weight : array_like, optional
+        Per-class weights (C,).
+    ignore_index : int
+        Target value that contributes nothing.
+    reduction : {"mean", "sum", "none"}
+
+    Returns
+    -------
+    Tensor
     """
     return _nll(input, target, weight, ignore_index, reduction, 0.0, "nll_loss")
 

@@ -116,9 +116,26 @@ def layer_norm(
     bias: Tensor | None = None,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise over the trailing ``normalized_shape`` axes: (x - mean)/√(var + ε)·γ + β.
+    """Layer normalisation over the trailing ``normalized_shape`` axes.
 
-    See docs/notes/regularization.md.
+    y = (x - mean)/√(var + ε)·γ + β, statistics per sample; composed from autograd ops, so
+    its gradient follows by the chain rule. See docs/notes/regularization.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        Input ending with ``normalized_shape``.
+    normalized_shape : sequence of int
+        The trailing shape to normalise over.
+    weight, bias : Tensor, optional
+        γ and β of that shape.
+    eps : float
+        Variance floor.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``x``.
     """
     shape = tuple(normalized_shape)
     if tuple(x.shape[x.ndim - len(shape) :]) != shape:

@@ -26,6 +26,16 @@ def erf(x: Array) -> Array:
     NumPy has no erf, and GELU needs an accurate one. For |x| < 2.5 the everywhere-positive
     series erf(x) = 2/√π · e^(-x²) · Σₙ (2x²)ⁿ x / (1·3·…·(2n+1)) (no cancellation); beyond,
     1 - erfc(|x|) from erfc's continued fraction. See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    x : ndarray
+        Points.
+
+    Returns
+    -------
+    ndarray
+        erf(x) in float64.
     """
     x = np.asarray(x, dtype=np.float64)
     return np.where(x >= 0, 1.0 - erfc(x), erfc(-x) - 1.0)
@@ -36,6 +46,17 @@ def erfc(x: Array) -> Array:
 
     For x ≥ 2.5 it is the continued fraction e^(-x²)/√π · 1/(x + ½/(x + 1/(x + (3/2)/(x + …)))),
     evaluated bottom-up over 60 levels; elsewhere 1 - series (see :func:`erf`).
+    See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    x : ndarray
+        Points.
+
+    Returns
+    -------
+    ndarray
+        erfc(x) in float64, with relative accuracy in the right tail.
     """
     x = np.asarray(x, dtype=np.float64)
     out = np.empty_like(x)
@@ -171,29 +192,96 @@ class Softplus(Function):
 
 
 def tanh(a: Tensor) -> Tensor:
-    """Hyperbolic tangent; d/da = 1 - tanh²a. See docs/notes/activations.md."""
+    """Hyperbolic tangent, element-wise.
+
+    c = tanh a;  dc/da = 1 - c². See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Values in (-1, 1), same shape.
+    """
     return Tanh.apply(lift(a))
 
 
 def sigmoid(a: Tensor) -> Tensor:
-    """Logistic sigmoid σ(a) = 1/(1 + e^(-a)); d/da = σ(1 - σ). See docs/notes/activations.md."""
+    """Logistic sigmoid, element-wise, computed without overflow.
+
+    σ(a) = 1/(1 + e⁻ᵃ);  dσ/da = σ(1 - σ). See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Values in (0, 1), same shape.
+    """
     return Sigmoid.apply(lift(a))
 
 
 def relu(a: Tensor) -> Tensor:
-    """Rectified linear unit max(a, 0). See docs/notes/activations.md."""
+    """Rectified linear unit, element-wise.
+
+    c = max(a, 0);  dc/da = 1 where a > 0, else 0. See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape.
+    """
     return Relu.apply(lift(a))
 
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """max(a, 0) + slope·min(a, 0). See docs/notes/activations.md."""
+    """Leaky ReLU, element-wise.
+
+    c = a if a > 0 else α·a;  dc/da = 1 or α. See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    negative_slope : float
+        α, the slope for negative inputs.
+
+    Returns
+    -------
+    Tensor
+        Same shape.
+    """
     return LeakyRelu.apply(lift(a), slope=negative_slope)
 
 
 def gelu(a: Tensor, approximate: str = "none") -> Tensor:
-    """Gaussian error linear unit a·Φ(a) (exact, or the tanh approximation).
+    """Gaussian error linear unit, element-wise (exact, or the tanh approximation).
 
+    c = a·Φ(a), Φ the standard normal CDF;  dc/da = Φ(a) + a·φ(a).
     See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    approximate : {"none", "tanh"}
+        ``"tanh"``: ½a(1 + tanh(√(2/π)(a + 0.044715a³))), as PyTorch.
+
+    Returns
+    -------
+    Tensor
+        Same shape.
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
@@ -201,9 +289,23 @@ def gelu(a: Tensor, approximate: str = "none") -> Tensor:
 
 
 def softplus(a: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """Smooth ReLU log(1 + e^(βa))/β, linear above ``threshold`` (as PyTorch).
+    """Softplus, a smooth ReLU, element-wise (linear above ``threshold``, as PyTorch).
 
-    See docs/notes/activations.md.
+    c = log(1 + e^(βa))/β;  dc/da = σ(βa). See docs/notes/activations.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    beta : float
+        β > 0, the sharpness.
+    threshold : float
+        Above βa > threshold the function is the identity.
+
+    Returns
+    -------
+    Tensor
+        Same shape.
     """
     if beta <= 0:
         raise ValueError(f"softplus: beta must be > 0, got {beta}")

@@ -311,8 +311,24 @@ def max_pool2d(
 ) -> Tensor:
     """Max over each kh×kw window (stride defaults to the kernel size, as PyTorch).
 
-    out[n,c,h,w] = max_{i,j} x_pad[n, c, s·h + i, s·w + j]; the gradient goes to the arg-max.
-    See docs/notes/backpropagation.md.
+    out[n,c,h,w] = max_(i,j) x_pad[n, c, s·h + i, s·w + j]; the gradient goes to the first
+    arg-max of each window. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        (N, C, H, W).
+    kernel_size : int or pair
+        Window size.
+    stride : int or pair, optional
+        Step (default: the kernel size).
+    padding : int or pair
+        Implicit -inf padding, at most half the kernel.
+
+    Returns
+    -------
+    Tensor
+        (N, C, Ho, Wo).
     """
     x = lift(x)
     k, s, p = _pool_args(x, "max_pool2d", kernel_size, stride, padding)
@@ -327,7 +343,24 @@ def avg_pool2d(
 ) -> Tensor:
     """Mean over each kh×kw window (zero padding counted, as PyTorch's default).
 
-    See docs/notes/backpropagation.md.
+    out[n,c,h,w] = (1/(kh·kw)) Σ_(i,j) x_pad[n, c, s·h + i, s·w + j]; each input cell receives
+    ō/(kh·kw) from every window containing it. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        (N, C, H, W).
+    kernel_size : int or pair
+        Window size.
+    stride : int or pair, optional
+        Step (default: the kernel size).
+    padding : int or pair
+        Zero padding, at most half the kernel.
+
+    Returns
+    -------
+    Tensor
+        (N, C, Ho, Wo).
     """
     x = lift(x)
     k, s, p = _pool_args(x, "avg_pool2d", kernel_size, stride, padding)

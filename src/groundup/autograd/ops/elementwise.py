@@ -283,72 +283,265 @@ class Clip(Function):
 
 
 def add(a: Any, b: Any) -> Tensor:
-    """Element-wise ``a + b`` with broadcasting. See docs/notes/backpropagation.md."""
+    """Element-wise sum a + b, with NumPy broadcasting.
+
+    c = a + b;  ∂c/∂a = ∂c/∂b = 1.
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("add", Add.apply, a, b)
 
 
 def sub(a: Any, b: Any) -> Tensor:
-    """Element-wise ``a - b`` with broadcasting."""
+    """Element-wise difference a - b, with NumPy broadcasting.
+
+    c = a - b;  ∂c/∂a = 1, ∂c/∂b = -1.
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("sub", Sub.apply, a, b)
 
 
 def mul(a: Any, b: Any) -> Tensor:
-    """Element-wise ``a * b`` with broadcasting."""
+    """Element-wise product a · b, with NumPy broadcasting.
+
+    c = a·b;  ∂c/∂a = b, ∂c/∂b = a.
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("mul", Mul.apply, a, b)
 
 
 def div(a: Any, b: Any) -> Tensor:
-    """Element-wise ``a / b`` with broadcasting."""
+    """Element-wise quotient a / b, with NumPy broadcasting.
+
+    c = a/b;  ∂c/∂a = 1/b, ∂c/∂b = -a/b².
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("div", Div.apply, a, b)
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001  (mirrors torch.pow)
-    """Element-wise ``a ** b`` with broadcasting."""
+    """Element-wise power a ** b, with NumPy broadcasting.
+
+    c = aᵇ;  ∂c/∂a = b·aᵇ⁻¹, ∂c/∂b = c·ln a (0 where a = 0).
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("pow", Pow.apply, a, b)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Element-wise maximum; ties share the gradient equally (as PyTorch)."""
+    """Element-wise maximum of a and b, with NumPy broadcasting.
+
+    c = max(a, b); the gradient goes to the larger input, ties split it (as PyTorch).
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("maximum", Maximum.apply, a, b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Element-wise minimum; ties share the gradient equally (as PyTorch)."""
+    """Element-wise minimum of a and b, with NumPy broadcasting.
+
+    c = min(a, b); the gradient goes to the smaller input, ties split it (as PyTorch).
+    The gradient is summed back over broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor, array_like or Python scalar
+        Operands; their shapes must broadcast (otherwise an error names both shapes).
+
+    Returns
+    -------
+    Tensor
+        The broadcast result.
+    """
     return binary("minimum", Minimum.apply, a, b)
 
 
 def neg(a: Tensor) -> Tensor:
-    """``-a``."""
+    """Negation -a, element-wise.
+
+    c = -a;  dc/da = -1.  See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``a``.
+    """
     return Neg.apply(lift(a))
 
 
 def exp(a: Tensor) -> Tensor:
-    """``e ** a``; d/da = e ** a."""
+    """Exponential eᵃ, element-wise.
+
+    c = eᵃ;  dc/da = c.  See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``a``.
+    """
     return Exp.apply(lift(a))
 
 
 def log(a: Tensor) -> Tensor:
-    """Natural logarithm; d/da = 1/a."""
+    """Natural logarithm ln a, element-wise.
+
+    c = ln a;  dc/da = 1/a.  See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``a``.
+    """
     return Log.apply(lift(a))
 
 
 def sqrt(a: Tensor) -> Tensor:
-    """Square root; d/da = 1/(2√a)."""
+    """Square root √a, element-wise.
+
+    c = √a;  dc/da = 1/(2c).  See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``a``.
+    """
     return Sqrt.apply(lift(a))
 
 
 def abs(a: Tensor) -> Tensor:  # noqa: A001
-    """Absolute value; d/da = sign(a)."""
+    """Absolute value |a|, element-wise.
+
+    c = |a|;  dc/da = sign(a) (0 at a = 0, as PyTorch).  See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+        Input.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``a``.
+    """
     return Abs.apply(lift(a))
 
 
 def cast(a: Tensor, dtype: DTypeLike) -> Tensor:
-    """``a`` converted to ``dtype``; the gradient is converted back."""
+    """``a`` converted to another dtype; the gradient is converted back.
+
+    c = a (as ``dtype``);  dc/da = 1. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    dtype : numpy dtype
+        Target dtype.
+
+    Returns
+    -------
+    Tensor
+    """
     return Cast.apply(lift(a), dtype=dtype)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """``a`` where ``cond`` holds, else ``b`` (broadcasting); ``cond`` gets no gradient."""
+    """Select from ``a`` where ``cond`` holds, else from ``b`` (broadcasting).
+
+    c = cond ? a : b;  ∂c/∂a = cond, ∂c/∂b = 1 - cond; ``cond`` gets no gradient.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    cond : array_like of bool
+        Selector.
+    a, b : Tensor, array_like or scalar
+        Values.
+
+    Returns
+    -------
+    Tensor
+        The broadcast selection.
+    """
     c = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
     a, b = lift(a), lift(b)
     try:
@@ -359,7 +552,22 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
 
 
 def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
-    """Clamp to ``[min, max]``; the gradient passes only where the input was inside."""
+    """Clamp every entry to ``[min, max]`` (``torch.clamp``).
+
+    c = min(max(a, lo), hi);  dc/da = 1 where lo ≤ a ≤ hi, else 0.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    min, max : float, optional
+        Bounds (at least one; ``min`` ≤ ``max``).
+
+    Returns
+    -------
+    Tensor
+    """
     if min is None and max is None:
         raise ValueError("clip: at least one of min and max must be given")
     if min is not None and max is not None and min > max:

@@ -67,7 +67,20 @@ class Linear(Function):
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's broadcasting of batch axes. See docs/notes/backpropagation.md."""
+    """Matrix product with NumPy's broadcasting of batch axes (1-D operands promoted).
+
+    C = A B;  Ā = C̄ Bᵀ, B̄ = Aᵀ C̄ (summed over broadcast batch axes).
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a, b : Tensor or array_like
+        Operands with matching inner dimensions.
+
+    Returns
+    -------
+    Tensor
+    """
     a, b = lift(a), lift(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
@@ -89,9 +102,23 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """Affine map y = x Wᵀ + b (``weight`` is (out, in), as in PyTorch), one fused node.
+    """Affine map over the last axis, ``weight`` (out, in) as in PyTorch — one fused node.
 
-    See docs/notes/backpropagation.md.
+    y = x Wᵀ + b;  x̄ = ȳ W, W̄ = ȳᵀ x, b̄ = Σ ȳ. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        Input (..., in).
+    weight : Tensor
+        (out, in).
+    bias : Tensor, optional
+        (out,).
+
+    Returns
+    -------
+    Tensor
+        (..., out).
     """
     x = lift(x)
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:

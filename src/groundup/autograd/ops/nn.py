@@ -38,8 +38,23 @@ def dropout(
 ) -> Tensor:
     """Inverted dropout: zero each entry with probability ``p``, scale the rest by 1/(1-p).
 
-    E[y] = x, so evaluation (``training=False``) is the identity. See
-    docs/notes/regularization.md.
+    y = x ⊙ m/(1-p), m ~ Bernoulli(1-p), so E[y] = x;  x̄ = ȳ ⊙ m/(1-p). Evaluation
+    (``training=False``) is the identity. See docs/notes/regularization.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        Input.
+    p : float
+        Drop probability in [0, 1].
+    training : bool
+        Apply the mask (else return ``x``).
+    rng : Generator, optional
+        Source of the mask (default: the library-wide generator, see ``manual_seed``).
+
+    Returns
+    -------
+    Tensor
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability must lie in [0, 1], got {p}")
@@ -136,9 +151,27 @@ def batch_norm(
 ) -> Tensor:
     """Batch normalisation over every axis but axis 1 (channels), as ``torch.nn.functional``.
 
-    In training it normalises with the batch mean and (biased) variance and updates the
-    running statistics in place: r ← (1 - momentum)·r + momentum·batch (unbiased variance).
-    See docs/notes/backpropagation.md.
+    y = γ (x - μ)/√(σ² + ε) + β with batch statistics in training (updating the running ones in
+    place: r ← (1 - momentum)·r + momentum·batch, unbiased variance), running ones in
+    evaluation. See docs/notes/backpropagation.md for the gradient.
+
+    Parameters
+    ----------
+    x : Tensor
+        (N, C, ...).
+    running_mean, running_var : ndarray or None
+        (C,) running statistics (updated in training; required in evaluation).
+    weight, bias : Tensor, optional
+        γ and β, shape (C,).
+    training : bool
+        Use (and update with) batch statistics.
+    momentum, eps : float
+        Running-average rate and variance floor.
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``x``.
     """
     x = lift(x)
     if x.ndim < 2:
@@ -181,9 +214,24 @@ class Embedding(Function):
 
 
 def embedding(idx: Any, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """Rows of ``weight`` picked by integer indices; ``padding_idx``'s row gets no gradient.
+    """Rows of ``weight`` picked by integer indices (a lookup table).
 
-    See docs/notes/backpropagation.md.
+    y = W[idx];  W̄ = Σ of ȳ rows scattered to their indices; ``padding_idx``'s row gets
+    none. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    idx : array_like of int
+        Indices in [0, num_embeddings).
+    weight : Tensor
+        (num_embeddings, dim).
+    padding_idx : int, optional
+        A row that is never updated.
+
+    Returns
+    -------
+    Tensor
+        (*idx.shape, dim).
     """
     ids = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
     if ids.dtype.kind not in "iu":
@@ -226,9 +274,24 @@ class BCEWithLogits(Function):
 def binary_cross_entropy_with_logits_elementwise(
     x: Tensor, y: Tensor, pos_weight: Tensor | None = None
 ) -> Tensor:
-    """Per-element logistic loss of logits ``x`` against targets ``y`` in [0, 1] (unreduced).
+    """Per-element logistic loss of logits x against targets y ∈ [0, 1] (unreduced).
 
-    See docs/notes/backpropagation.md.
+    ℓ = (1 - y)·x + (1 + (p - 1)·y)·log(1 + e⁻ˣ) computed without overflow;
+    ∂ℓ/∂x = (1 - y) - w₊σ(-x). See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    x : Tensor
+        Logits.
+    y : Tensor
+        Targets, same shape.
+    pos_weight : Tensor, optional
+        p, weight of the positive class (broadcast).
+
+    Returns
+    -------
+    Tensor
+        Same shape as ``x``.
     """
     args: list[Any] = [lift(x), lift(y)]
     if pos_weight is not None:

@@ -172,28 +172,143 @@ def _reduce(fn: type[Function], name: str, a: Tensor, axis: Axis, keepdims: bool
 
 
 def sum(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Σ over ``axis`` (all axes if None). See docs/notes/backpropagation.md."""
+    """Sum over ``axis`` (every axis if None).
+
+    c = Σ_axis a;  ∂c/∂a = 1 (the gradient is broadcast back).
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce (NumPy's spelling of PyTorch's ``dim``).
+    keepdims : bool
+        Keep reduced axes with size 1.
+
+    Returns
+    -------
+    Tensor
+        The reduction.
+    """
     a = lift(a)
     return Sum.apply(a, axes=normalize_axes(axis, a.ndim), keepdims=keepdims)
 
 
 def mean(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis``."""
+    """Arithmetic mean over ``axis`` (every axis if None).
+
+    c = (1/n) Σ_axis a;  ∂c/∂a = 1/n.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce (NumPy's spelling of PyTorch's ``dim``).
+    keepdims : bool
+        Keep reduced axes with size 1.
+
+    Returns
+    -------
+    Tensor
+        The reduction.
+    """
     return _reduce(Mean, "mean", a, axis, keepdims)
 
 
 def max(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over ``axis``; ties share the gradient equally (like ``torch.amax``)."""
+    """Maximum over ``axis`` (like ``torch.amax``).
+
+    c = max_axis a;  the gradient goes to the maximal entries, ties share it equally.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce (NumPy's spelling of PyTorch's ``dim``).
+    keepdims : bool
+        Keep reduced axes with size 1.
+
+    Returns
+    -------
+    Tensor
+        The reduction.
+    """
     return _reduce(Max, "max", a, axis, keepdims)
 
 
 def min(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over ``axis``; ties share the gradient equally (like ``torch.amin``)."""
+    """Minimum over ``axis`` (like ``torch.amin``).
+
+    c = min_axis a;  the gradient goes to the minimal entries, ties share it equally.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce (NumPy's spelling of PyTorch's ``dim``).
+    keepdims : bool
+        Keep reduced axes with size 1.
+
+    Returns
+    -------
+    Tensor
+        The reduction.
+    """
     return _reduce(Min, "min", a, axis, keepdims)
 
 
+def logsumexp(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """log Σ exp(a) over ``axis``, computed stably.
+
+    c = m + log Σ e^(a - m), m = max a;  ∂c/∂a = softmax(a).
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce (NumPy's spelling of PyTorch's ``dim``).
+    keepdims : bool
+        Keep reduced axes with size 1.
+
+    Returns
+    -------
+    Tensor
+        The reduction.
+    """
+    return _reduce(LogSumExp, "logsumexp", a, axis, keepdims)
+
+
 def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> Tensor:
-    """Variance Σ(a - ā)²/(n - ddof) over ``axis`` (NumPy's ddof=0 default; torch's is 1)."""
+    """Variance over ``axis`` with NumPy's ``ddof`` (default 0; ``torch.var`` defaults to 1).
+
+    c = Σ (a - ā)² / (n - ddof);  ∂c/∂a = 2(a - ā)/(n - ddof).
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, tuple of int or None
+        Axes to reduce.
+    keepdims : bool
+        Keep reduced axes with size 1.
+    ddof : int
+        Delta degrees of freedom (PyTorch's ``correction``).
+
+    Returns
+    -------
+    Tensor
+        The variance.
+    """
     a = lift(a)
     axes = normalize_axes(axis, a.ndim)
     n = int(np.prod([a.shape[i] for i in axes]))
@@ -202,20 +317,45 @@ def var(a: Tensor, axis: Axis = None, keepdims: bool = False, ddof: int = 0) -> 
     return Var.apply(a, axes=axes, keepdims=keepdims, ddof=ddof)
 
 
-def logsumexp(a: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """log Σ exp(a) over ``axis``, computed stably. See docs/notes/backpropagation.md."""
-    return _reduce(LogSumExp, "logsumexp", a, axis, keepdims)
-
-
 def softmax(a: Tensor, axis: int = -1) -> Tensor:
-    """Softmax along ``axis``: e^(aᵢ) / Σⱼ e^(aⱼ), shifted by the max for stability."""
+    """Softmax along ``axis``, shifted by the maximum for stability.
+
+    sᵢ = e^(aᵢ) / Σⱼ e^(aⱼ);  ā = s ⊙ (s̄ - Σ s̄ ⊙ s). See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Logits.
+    axis : int
+        The axis that sums to one.
+
+    Returns
+    -------
+    Tensor
+        Probabilities, same shape.
+    """
     a = lift(a)
     (ax,) = normalize_axes(axis, a.ndim)
     return Softmax.apply(a, axis=ax)
 
 
 def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
-    """log softmax along ``axis``: a - logsumexp(a), computed stably."""
+    """Logarithm of the softmax along ``axis``, computed stably.
+
+    c = a - logsumexp(a);  ā = c̄ - softmax(a) Σ c̄. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Logits.
+    axis : int
+        The class axis.
+
+    Returns
+    -------
+    Tensor
+        Log-probabilities, same shape.
+    """
     a = lift(a)
     (ax,) = normalize_axes(axis, a.ndim)
     return LogSoftmax.apply(a, axis=ax)

@@ -139,7 +139,22 @@ class Pad(Function):
 
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
-    """``a`` with a new shape (one entry may be -1); the element count must match."""
+    """Give ``a`` a new shape (one entry may be -1); the element count must match.
+
+    c = a with shape ``shape``;  ā = c̄ reshaped back. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    *shape : int or a tuple
+        Target shape, as ``reshape(2, 3)`` or ``reshape((2, 3))``.
+
+    Returns
+    -------
+    Tensor
+        A view of the same values.
+    """
     a = lift(a)
     target = shape_arg(shape)
     try:
@@ -152,7 +167,21 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
 
 
 def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge axes ``start_dim..end_dim`` into one (as ``torch.flatten``)."""
+    """Merge axes ``start_dim..end_dim`` into one (as ``torch.flatten``).
+
+    A reshape; ā = c̄ reshaped back. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    start_dim, end_dim : int
+        First and last axis merged.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     if a.ndim == 0:
         return reshape(a, 1)
@@ -163,7 +192,21 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def permute(a: Tensor, *axes: Any) -> Tensor:
-    """``a`` with its axes reordered by the permutation ``axes``."""
+    """Reorder the axes of ``a`` by a permutation.
+
+    c = aᵀ⁽ᵖ⁾;  ā = c̄ permuted by p⁻¹. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    *axes : int
+        A permutation of ``range(a.ndim)``.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     perm = shape_arg(axes)
     if sorted(p % max(a.ndim, 1) for p in perm) != list(range(a.ndim)):
@@ -172,7 +215,22 @@ def permute(a: Tensor, *axes: Any) -> Tensor:
 
 
 def transpose(a: Tensor, dim0: int = -2, dim1: int = -1) -> Tensor:
-    """Swap axes ``dim0`` and ``dim1`` (as ``torch.transpose``)."""
+    """Swap axes ``dim0`` and ``dim1`` (as ``torch.transpose``).
+
+    A permutation that is its own inverse; ā = c̄ with the same axes swapped back.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    dim0, dim1 : int
+        The axes to swap (default: the last two).
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     perm = list(range(a.ndim))
     i, j = normalize_axes(dim0, a.ndim)[0], normalize_axes(dim1, a.ndim)[0]
@@ -181,7 +239,21 @@ def transpose(a: Tensor, dim0: int = -2, dim1: int = -1) -> Tensor:
 
 
 def expand(a: Tensor, *shape: Any) -> Tensor:
-    """Broadcast ``a`` to ``shape`` without copying (-1 keeps a dimension, as torch)."""
+    """Broadcast ``a`` to a larger shape without copying (-1 keeps a dimension, as torch).
+
+    c = broadcast(a);  ā = c̄ summed over the broadcast axes. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    *shape : int or a tuple
+        Target shape.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     target = list(shape_arg(shape))
     lead = len(target) - a.ndim
@@ -197,14 +269,40 @@ def expand(a: Tensor, *shape: Any) -> Tensor:
 
 
 def unsqueeze(a: Tensor, axis: int) -> Tensor:
-    """Insert a size-1 axis at ``axis``."""
+    """Insert a size-1 axis at ``axis`` (a reshape). See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int
+        Position of the new axis.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     ax = axis if axis >= 0 else a.ndim + 1 + axis
     return reshape(a, *a.shape[:ax], 1, *a.shape[ax:])
 
 
 def squeeze(a: Tensor, axis: int | None = None) -> Tensor:
-    """Remove size-1 axes (only ``axis`` if given, and only if it has size 1)."""
+    """Remove size-1 axes, or only ``axis`` if given and of size 1 (a reshape).
+
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    axis : int, optional
+        The axis to remove.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     if axis is None:
         return reshape(a, *[n for n in a.shape if n != 1])
@@ -229,16 +327,42 @@ def _clean_index(index: Any) -> tuple[Any, ...]:
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    """``a[index]`` with NumPy semantics (basic slicing and integer/boolean arrays).
+    """``a[index]`` with NumPy semantics: basic slicing, integer and boolean arrays.
 
-    See docs/notes/backpropagation.md.
+    c = a[idx];  ā = 0 except ā[idx] += c̄ (added where an index repeats, ``np.add.at``); the
+    engine keeps this gradient sparse. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    index : int, slice, array, Tensor, None, Ellipsis or a tuple of them
+        The index; float arrays are refused.
+
+    Returns
+    -------
+    Tensor
     """
     a = lift(a)
     return GetItem.apply(a, index=_clean_index(index))
 
 
 def concat(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis (``torch.cat``); all other axes must agree."""
+    """Join tensors along an existing axis (``torch.cat``); other axes must agree.
+
+    c = [a₁ | a₂ | …];  āᵢ = the slice of c̄ that came from aᵢ. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor
+        At least one.
+    axis : int
+        The joining axis.
+
+    Returns
+    -------
+    Tensor
+    """
     ts = [lift(t) for t in tensors]
     if not ts:
         raise ValueError("concat: need at least one tensor")
@@ -257,7 +381,21 @@ cat = concat
 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
-    """Stack equal-shaped tensors along a new axis."""
+    """Stack equal-shaped tensors along a new axis.
+
+    āᵢ = c̄ taken at position i of the new axis. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    tensors : sequence of Tensor
+        Same shapes.
+    axis : int
+        Position of the new axis.
+
+    Returns
+    -------
+    Tensor
+    """
     ts = [lift(t) for t in tensors]
     if not ts:
         raise ValueError("stack: need at least one tensor")
@@ -269,7 +407,24 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 
 def split(a: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
-    """Split into chunks of a given size, or of the given sizes (as ``torch.split``)."""
+    """Split along ``axis`` into chunks of one size or of given sizes (``torch.split``).
+
+    Each chunk is a slice, so its gradient is scattered back sparsely.
+    See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    split_size_or_sections : int or sequence of int
+        Chunk size (the last may be smaller), or the sizes (summing to the axis length).
+    axis : int
+        The axis to split.
+
+    Returns
+    -------
+    list of Tensor
+    """
     a = lift(a)
     ax = normalize_axes(axis, a.ndim)[0]
     n = a.shape[ax]
@@ -292,7 +447,23 @@ def split(a: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0)
 
 
 def pad(a: Tensor, pad: Sequence[int], value: float = 0.0) -> Tensor:
-    """Constant padding, PyTorch's convention: ``pad = (left, right)`` pairs from the last axis back."""
+    """Constant padding, PyTorch's convention: ``pad = (before, after)`` pairs from the last axis back.
+
+    c = a surrounded by ``value``;  ā = the interior of c̄. See docs/notes/backpropagation.md.
+
+    Parameters
+    ----------
+    a : Tensor
+        Input.
+    pad : sequence of int
+        (left, right[, top, bottom, …]) widths, all ≥ 0.
+    value : float
+        Fill value.
+
+    Returns
+    -------
+    Tensor
+    """
     a = lift(a)
     if len(pad) % 2 or len(pad) // 2 > a.ndim:
         raise ValueError(f"pad: {tuple(pad)} must hold one (before, after) pair per trailing axis")
