@@ -5,6 +5,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from groundup.ml.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
     RandomForestClassifier,
     RandomForestRegressor,
 )
@@ -20,6 +22,8 @@ ESTIMATORS = [
     RandomForestRegressor(n_estimators=5, random_state=0),
     ExtraTreesClassifier(n_estimators=5, random_state=0),
     ExtraTreesRegressor(n_estimators=5, random_state=0),
+    HistGradientBoostingClassifier(max_iter=10, random_state=0),
+    HistGradientBoostingRegressor(max_iter=10, random_state=0),
 ]
 EXPECTED = {
     "RandomForestClassifier": {"check_sample_weight_equivalence_on_dense_data": BOOTSTRAP_WEIGHTS},

@@ -9,10 +9,13 @@ from ._forest import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from ._hist_gb import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
 __all__ = [
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
+    "HistGradientBoostingClassifier",
+    "HistGradientBoostingRegressor",
     "RandomForestClassifier",
     "RandomForestRegressor",
 ]

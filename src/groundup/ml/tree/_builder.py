@@ -483,7 +483,7 @@ def grow(
     )
 
 
-def apply(tree: TreeArrays, X: NDArray[np.float32]) -> NDArray[np.intp]:
+def apply(tree: TreeArrays, X: NDArray[np.floating[Any]]) -> NDArray[np.intp]:
     """Leaf reached by every sample in every tree, shape (n_samples, n_trees).
 
     All (sample, tree) walkers step down one level per iteration; walkers already at a leaf
