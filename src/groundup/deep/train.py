@@ -74,6 +74,8 @@ def _as_tensors(data: tuple[Any, Any], name: str) -> tuple[torch.Tensor, torch.T
         raise ValueError(f"{name} is empty")
     if X.dtype == torch.float64:
         X = X.float()  # the models are float32
+    if not y.is_floating_point() and y.dtype != torch.int64:
+        y = y.long()  # cross-entropy wants int64 class indices
     return X, y
 
 
@@ -366,6 +368,8 @@ class Trainer:
                 path = latest_checkpoint(path / "checkpoints")
             epoch, start_batch, step, sums, es = self._restore(path)
             self.should_stop = bool(es.get("stopped", False))
+            if self.rank > 0:  # the checkpoint holds rank 0's generators; keep replicas distinct
+                seed_everything(derive_seed(cfg.seed, self.rank, step))
         self.model.train()
         for cb in self.callbacks:
             cb.on_train_start(self)
