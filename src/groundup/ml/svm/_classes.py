@@ -72,8 +72,8 @@ class SVC(ClassifierMixin, _KernelSVM):
     Primal: min_{w,b,ξ} ½‖w‖² + C Σ ξᵢ s.t. yᵢ(wᵀφ(xᵢ) + b) ≥ 1 − ξᵢ, ξᵢ ≥ 0.
     Dual: min_α ½ αᵀQα − 1ᵀα s.t. yᵀα = 0, 0 ≤ αᵢ ≤ C, Q_ij = yᵢyⱼK(xᵢ, xⱼ), solved by SMO
     with second-order working-set selection (libsvm's WSS2). Up to 8000 samples one Gram
-    matrix serves every class pair and all pairs iterate together (``smo_batch``); beyond
-    that kernel rows are computed on demand through an LRU cache.
+    matrix serves every class pair, and with ten or more pairs all of them iterate together
+    (``smo_batch``); beyond 8000 kernel rows are computed on demand through an LRU cache.
     f(x) = Σᵢ αᵢyᵢK(xᵢ, x) − ρ. With k classes, k(k−1)/2 pairwise machines vote (ties to
     the smaller class); ``decision_function`` is one-vs-rest shaped by default, as scikit-learn.
     See docs/notes/svm.md.
@@ -138,22 +138,16 @@ class SVC(ClassifierMixin, _KernelSVM):
         ones = [-np.ones(len(yb)) for yb in labels]
         bounds = [np.full(len(yb), float(self.C)) for yb in labels]
         tol, max_iter = float(self.tol), int(self.max_iter)
-        if len(pairs) == 1 and Xv.shape[0] <= 8000:  # binary: the plain single-problem SMO
-            ix = index_sets[0]
-            results = [
-                smo(
-                    self._kernel(Xv[ix], Xv[ix]),
-                    labels[0],
-                    ones[0],
-                    bounds[0],
-                    tol=tol,
-                    max_iter=max_iter,
-                )
-            ]
-        elif Xv.shape[0] <= 8000:
-            # one Gram matrix for all pairs; every pair's SMO advances in the same array ops
+        if Xv.shape[0] <= 8000:
             K = self._kernel(Xv, Xv)
-            results = smo_batch(K, index_sets, labels, ones, bounds, tol=tol, max_iter=max_iter)
+            if len(pairs) >= 10:
+                # many pairs: all of them iterate together, one set of array ops per step
+                results = smo_batch(K, index_sets, labels, ones, bounds, tol=tol, max_iter=max_iter)
+            else:  # a few pairs: the lock-step overhead outweighs it; one SMO per pair
+                results = [
+                    smo(K[np.ix_(ix, ix)], yb, pb, Cb, tol=tol, max_iter=max_iter)
+                    for ix, yb, pb, Cb in zip(index_sets, labels, ones, bounds)
+                ]
         else:  # too big for a Gram matrix: kernel rows on demand, one pair at a time
             results = [
                 smo(self._rows(Xv[ix]), yb, pb, Cb, tol=tol, max_iter=max_iter)
