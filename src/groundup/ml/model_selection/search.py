@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from copy import deepcopy
 from itertools import product
 from typing import Any
 
@@ -133,6 +134,17 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.return_train_score = return_train_score
         self.error_score = error_score
 
+    def __sklearn_tags__(self) -> Any:
+        # the search is whatever its estimator is: classifier or regressor, sparse or not
+        tags = super().__sklearn_tags__()
+        inner = self.estimator.__sklearn_tags__()
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = deepcopy(inner.classifier_tags)
+        tags.regressor_tags = deepcopy(inner.regressor_tags)
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.sparse = inner.input_tags.sparse
+        return tags
+
     def fit(self, X: Any, y: Any = None, **fit_params: Any) -> GridSearchCV:
         """Score every candidate on every fold, pick the best, refit it if asked.
 
@@ -182,6 +194,11 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
             ]
             for params in candidates
         ]
+        n_failed = sum("failed" in r for row in runs for r in row)
+        if n_failed and n_failed == len(candidates) * len(splits):
+            raise ValueError(
+                f"All the {n_failed} fits failed; the last error was: {runs[-1][-1]['failed']!r}"
+            )
         self.cv_results_ = self._results(candidates, runs, scorers, multi)
         self.n_splits_ = len(splits)
         self.multimetric_ = multi

@@ -25,6 +25,8 @@ def num_samples(x: Any) -> int:
         return int(x.shape[0])
     if hasattr(x, "__len__") and not isinstance(x, str):
         return len(x)
+    if hasattr(x, "__array__"):
+        return num_samples(np.asarray(x))
     raise TypeError(
         f"Expected an array-like with samples along the first axis, got {type(x).__name__}"
     )
@@ -36,8 +38,12 @@ def safe_index(x: Any, idx: NDArray[np.intp]) -> Any:
         return None
     if hasattr(x, "iloc"):
         return x.iloc[idx]
+    if hasattr(x, "tocsr"):  # scipy sparse: only CSR/CSC support row indexing
+        return x.tocsr()[idx]
     if hasattr(x, "shape"):
         return x[idx]
+    if not hasattr(x, "__getitem__") and hasattr(x, "__array__"):
+        return np.asarray(x)[idx]
     return [x[i] for i in idx]
 
 
