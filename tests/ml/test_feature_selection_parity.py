@@ -133,3 +133,23 @@ def _without_array_api(estimators):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+def test_score_functions_refuse_bad_input():
+    X, y = load_wine(return_X_y=True)
+    Xn = X.copy()
+    Xn[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        gfs.f_classif(Xn, y)
+    with pytest.raises(ValueError, match="NaN"):
+        gfs.mutual_info_classif(Xn, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples.*178.*177"):
+        gfs.f_classif(X, y[:-1])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples.*178.*177"):
+        gfs.mutual_info_classif(X, y[:-1])
+    with pytest.raises(ValueError, match="2 classes.*got 1"):
+        gfs.f_classif(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="n_neighbors.*0"):
+        gfs.mutual_info_classif(X, y, n_neighbors=0)
+    with pytest.raises(ValueError):
+        gfs.f_classif(X[:, 0], y)  # 1-D X
