@@ -64,7 +64,7 @@ def _digits(seed: int) -> Data:
 
 # --- models, built identically from either library --------------------------------------------
 def _mlp(m: Any) -> Any:
-    return m.Sequential(m.Linear(64, 128), m.ReLU(), m.Linear(128, 64), m.ReLU(), m.Linear(64, 10))
+    return m.Sequential(m.Linear(64, 256), m.ReLU(), m.Linear(256, 128), m.ReLU(), m.Linear(128, 10))
 
 
 def _cnn(m: Any) -> Any:
@@ -160,7 +160,7 @@ def _digits_table(ctx: JourneyContext, data: Data, progress: Any) -> tuple[Table
          "time ratio", "ours train CPU s"],
     )  # fmt: skip
     curves: dict[str, Any] = {}
-    specs = [("MLP 64-128-64-10", _mlp, 8 if ctx.quick else 40, 3e-3, (-1, 64)),
+    specs = [("MLP 64-256-128-10", _mlp, 8 if ctx.quick else 40, 3e-3, (-1, 64)),
              ("CNN conv16-bn-pool-conv32-bn-pool", _cnn, 3 if ctx.quick else 30, 3e-3, (-1, 1, 8, 8))]  # fmt: skip
     task = progress.add_task("digits: ours vs torch", total=len(specs))
     for name, build, epochs, lr, shape in specs:
