@@ -84,10 +84,17 @@ def _kmeans_pp(
 def _assign(
     X: NDArray[np.float64], centers: NDArray[np.float64], x_sq: NDArray[np.float64]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-    """Nearest centre of each sample and the squared distance to it."""
-    d = sq_dists(X, centers, None)
+    """Nearest centre of each sample and the squared distance to it.
+
+    ‖x‖² is the same for every centre, so the argmin needs only ‖μ‖² − 2x·μ (one GEMM);
+    ‖x‖² is added back for the winning centre only.
+    """
+    d = X @ centers.T
+    d *= -2.0
+    d += (centers * centers).sum(axis=1)[None, :]
     labels = d.argmin(axis=1)
-    return labels, d[np.arange(X.shape[0]), labels]
+    best = d[np.arange(X.shape[0]), labels] + x_sq
+    return labels, np.maximum(best, 0.0)
 
 
 def _centers(
@@ -123,7 +130,6 @@ def _lloyd(
     """Alternate assignment and mean steps until labels stop changing or centres move < tol."""
     k = centers.shape[0]
     labels_old = np.full(X.shape[0], -1)
-    strict = False
     n_iter = 0
     for step in range(max_iter):
         n_iter = step + 1
@@ -132,15 +138,11 @@ def _lloyd(
         shift = float(((new - centers) ** 2).sum())
         centers = new
         if np.array_equal(labels, labels_old):
-            strict = True
-            break
+            break  # labels stable: the centres are the means of this partition
         if shift <= tol:
             break
         labels_old = labels
     labels, d = _assign(X, centers, x_sq)
-    if strict:
-        labels = labels_old
-        d = sq_dists(X, centers, None)[np.arange(X.shape[0]), labels]
     return labels, float(d @ w), centers, n_iter
 
 
