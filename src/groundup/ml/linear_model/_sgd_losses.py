@@ -24,56 +24,72 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-Pair = tuple[NDArray[Any], NDArray[Any]]
-LossFn = Callable[[NDArray[Any], NDArray[Any], float], Pair]
+Array = NDArray[Any]
+LossFn = Callable[[Array, Array, float], Array]
 
 
-def hinge(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
+class Loss:
+    """A per-sample loss: ``value(p, y, ε)`` and its derivative ``grad(p, y, ε)`` = dℓ/dp."""
+
+    def __init__(self, value: LossFn, grad: LossFn) -> None:
+        self.value = value
+        self.grad = grad
+
+
+def _margin_grad(threshold: float) -> LossFn:
+    def grad(p: Array, y: Array, eps: float) -> Array:
+        return np.where(p * y <= threshold, -y, 0.0)
+
+    return grad
+
+
+def _log_value(p: Array, y: Array, eps: float) -> Array:
+    return np.logaddexp(0.0, -p * y)
+
+
+def _log_grad(p: Array, y: Array, eps: float) -> Array:
+    return -y * np.exp(-np.logaddexp(0.0, p * y))
+
+
+def _mh_value(p: Array, y: Array, eps: float) -> Array:
     z = p * y
-    return np.maximum(0.0, 1.0 - z), np.where(z <= 1.0, -y, 0.0)
+    return np.where(z >= 1.0, 0.0, np.where(z >= -1.0, (1.0 - z) ** 2, -4.0 * z))
 
 
-def perceptron(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
+def _mh_grad(p: Array, y: Array, eps: float) -> Array:
     z = p * y
-    return np.maximum(0.0, -z), np.where(z <= 0.0, -y, 0.0)
+    return np.where(z >= 1.0, 0.0, np.where(z >= -1.0, -2.0 * (1.0 - z) * y, -4.0 * y))
 
 
-def log_loss(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
-    z = p * y
-    return np.logaddexp(0.0, -z), -y * np.exp(-np.logaddexp(0.0, z))
+def _huber_value(p: Array, y: Array, eps: float) -> Array:
+    a = np.abs(p - y)
+    return np.where(a <= eps, 0.5 * a * a, eps * a - 0.5 * eps * eps)
 
 
-def modified_huber(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
-    z = p * y
-    loss = np.where(z >= 1.0, 0.0, np.where(z >= -1.0, (1.0 - z) ** 2, -4.0 * z))
-    dloss = np.where(z >= 1.0, 0.0, np.where(z >= -1.0, -2.0 * (1.0 - z) * y, -4.0 * y))
-    return loss, dloss
+def _eps_value(p: Array, y: Array, eps: float) -> Array:
+    return np.maximum(0.0, np.abs(p - y) - eps)
 
 
-def squared_error(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
+def _eps_grad(p: Array, y: Array, eps: float) -> Array:
     r = p - y
-    return 0.5 * r * r, r
+    return np.where(np.abs(r) > eps, np.sign(r), 0.0)
 
 
-def huber(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
-    r = p - y
-    a = np.abs(r)
-    return np.where(a <= eps, 0.5 * r * r, eps * a - 0.5 * eps * eps), np.clip(r, -eps, eps)
+hinge = Loss(lambda p, y, eps: np.maximum(0.0, 1.0 - p * y), _margin_grad(1.0))
+perceptron = Loss(lambda p, y, eps: np.maximum(0.0, -p * y), _margin_grad(0.0))
+log_loss = Loss(_log_value, _log_grad)
+modified_huber = Loss(_mh_value, _mh_grad)
+squared_error = Loss(lambda p, y, eps: 0.5 * (p - y) ** 2, lambda p, y, eps: p - y)
+huber = Loss(_huber_value, lambda p, y, eps: np.clip(p - y, -eps, eps))
+epsilon_insensitive = Loss(_eps_value, _eps_grad)
 
-
-def epsilon_insensitive(p: NDArray[Any], y: NDArray[Any], eps: float) -> Pair:
-    r = p - y
-    a = np.abs(r)
-    return np.maximum(0.0, a - eps), np.where(a > eps, np.sign(r), 0.0)
-
-
-CLASSIFICATION: dict[str, LossFn] = {
+CLASSIFICATION: dict[str, Loss] = {
     "hinge": hinge,
     "log_loss": log_loss,
     "modified_huber": modified_huber,
     "perceptron": perceptron,
 }
-REGRESSION: dict[str, LossFn] = {
+REGRESSION: dict[str, Loss] = {
     "squared_error": squared_error,
     "huber": huber,
     "epsilon_insensitive": epsilon_insensitive,

@@ -16,13 +16,13 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, valida
 
 from groundup.ml.linear_model._base import as_arrays, check_choice, check_number
 from groundup.ml.linear_model._logistic_loss import sigmoid
-from groundup.ml.linear_model._sgd_losses import CLASSIFICATION, REGRESSION, LossFn
+from groundup.ml.linear_model._sgd_losses import CLASSIFICATION, REGRESSION, Loss
 
 
-def _optimal_t0(alpha: float, loss: LossFn) -> float:
+def _optimal_t0(alpha: float, loss: Loss) -> float:
     """Bottou's heuristic start t₀ of the 'optimal' schedule η_t = 1 / (α (t₀ + t))."""
     typw = math.sqrt(1.0 / math.sqrt(alpha))
-    dloss = float(loss(np.array([-typw]), np.array([1.0]), 0.1)[1][0])
+    dloss = float(loss.grad(np.array([-typw]), np.array([1.0]), 0.1)[0])
     eta0 = typw / max(1.0, dloss)
     return 1.0 / (eta0 * alpha)
 
@@ -30,7 +30,7 @@ def _optimal_t0(alpha: float, loss: LossFn) -> float:
 def sgd(
     X: NDArray[Any],
     Y: NDArray[Any],
-    loss: LossFn,
+    loss: Loss,
     *,
     penalty: str | None,
     alpha: float,
@@ -61,49 +61,55 @@ def sgd(
     """
     n, d = X.shape
     K = Y.shape[1]
-    W = np.zeros((d, K))
-    b = np.zeros(K)
+    # the intercept rides along as an unpenalised last row of W against a column of ones,
+    # so each batch costs one product forward and one back
+    Xa = np.hstack([X, np.ones((n, 1))]) if fit_intercept else X
+    W = np.zeros((Xa.shape[1], K))
+    coef = W[:d]  # view: the penalised rows
     reg = alpha if penalty == "l2" else 0.0
     t0 = _optimal_t0(alpha, loss) if learning_rate == "optimal" else 0.0
-    t = 1.0
+    t = 1
     best = np.full(K, np.inf)
     stall = np.zeros(K, dtype=int)
     active = np.ones(K, dtype=bool)
     epochs = np.zeros(K, dtype=int)
     clip = loss is REGRESSION["squared_error"]  # the one unbounded ℓ': clip as sklearn does
-    Xp, Yp = X, Y
+    starts = np.arange(0, n, batch_size)
+    sizes = np.minimum(batch_size, n - starts)
+    P = np.empty((n, K))  # each sample's prediction before its step, for the objective
+    Xp, Yp = Xa, Y
     for epoch in range(1, max_iter + 1):
         if shuffle:  # permute once per epoch so every batch is a contiguous view
             order = rng.permutation(n)
-            Xp, Yp = X[order], Y[order]
-        objective = np.zeros(K)
+            Xp, Yp = Xa[order], Y[order]
+        steps = t + starts  # t at the first sample of each batch
+        if learning_rate == "optimal":
+            etas = 1.0 / (alpha * (t0 + steps - 1.0))
+        elif learning_rate == "invscaling":
+            etas = eta0 / steps.astype(np.float64) ** power_t
+        else:
+            etas = np.full(starts.size, eta0)
+        shrinks = np.maximum(0.0, 1.0 - sizes * etas * reg)
+        penalty_sum = np.zeros(K)
         on = None if active.all() else active.astype(np.float64)  # freeze stopped columns
-        for start in range(0, n, batch_size):  # batches, each one vectorised over its samples
-            Xb = Xp[start : start + batch_size]
-            values, dl = loss(Xb @ W + b, Yp[start : start + batch_size], epsilon)
-            m = Xb.shape[0]
-            objective += values.sum(axis=0)
-            if learning_rate == "optimal":
-                eta = 1.0 / (alpha * (t0 + t - 1.0))
-            elif learning_rate == "invscaling":
-                eta = eta0 / t**power_t
-            else:
-                eta = eta0
+        for i, start in enumerate(starts.tolist()):  # batches, each vectorised over its rows
+            stop = start + batch_size
+            Xb = Xp[start:stop]
+            Pb = np.matmul(Xb, W, out=P[start:stop])
+            dl = loss.grad(Pb, Yp[start:stop], epsilon)
             if clip:
                 dl = np.clip(dl, -1e12, 1e12)
-            step = eta * dl if on is None else eta * dl * on
+            step = etas[i] * dl if on is None else etas[i] * dl * on
             if reg:
-                objective += m * 0.5 * reg * np.einsum("ij,ij->j", W, W)
-                shrink = max(0.0, 1.0 - m * eta * reg)
+                penalty_sum += sizes[i] * (coef * coef).sum(axis=0)
                 if on is None:
-                    W *= shrink
+                    coef *= shrinks[i]
                 else:
-                    W *= 1.0 - (1.0 - shrink) * on
+                    coef *= 1.0 - (1.0 - shrinks[i]) * on
             W -= Xb.T @ step
-            if fit_intercept:
-                b -= step.sum(axis=0)
-            t += m
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+        t += n
+        objective = loss.value(P, Yp, epsilon).sum(axis=0) + 0.5 * reg * penalty_sum
+        if not np.isfinite(W).all():
             raise ValueError(
                 f"SGD diverged at epoch {epoch} (weights are not finite); lower eta0 or alpha"
                 " or scale X"
@@ -116,13 +122,14 @@ def sgd(
             active &= stall < n_iter_no_change
             if not active.any():
                 break
-    return W, b, int(epochs.max()), int(t)
+    b = W[d].copy() if fit_intercept else np.zeros(K)
+    return W[:d].copy(), b, int(epochs.max()), int(t)
 
 
 class _BaseSGD(BaseEstimator):
     """Hyper-parameter checks and the fitting call shared by the SGD estimators."""
 
-    _losses: dict[str, LossFn] = {}
+    _losses: dict[str, Loss] = {}
 
     def _check_params(self) -> None:
         check_choice(self.loss, "loss", tuple(self._losses))
@@ -224,7 +231,7 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         power_t: float = 0.5,
         n_iter_no_change: int = 5,
         epsilon: float = 0.1,
-        batch_size: int = 8,
+        batch_size: int = 16,
     ) -> None:
         self.loss = loss
         self.penalty = penalty
@@ -331,7 +338,7 @@ class Perceptron(SGDClassifier):
         eta0: float = 1.0,
         random_state: Any = 0,
         n_iter_no_change: int = 5,
-        batch_size: int = 8,
+        batch_size: int = 16,
     ) -> None:
         super().__init__(
             loss="perceptron",
@@ -395,7 +402,7 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         eta0: float = 0.01,
         power_t: float = 0.25,
         n_iter_no_change: int = 5,
-        batch_size: int = 8,
+        batch_size: int = 16,
     ) -> None:
         self.loss = loss
         self.penalty = penalty
