@@ -9,10 +9,18 @@ import pytest
 import sklearn.metrics as skm
 from sklearn.datasets import load_breast_cancer, load_digits, load_iris
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 import groundup.ml.metrics as gm
 
 TOL = 1e-10
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread():
+    """sklearn's OpenMP/BLAS threads fight over the shared cores; one thread keeps it quick."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 @pytest.fixture(scope="module")

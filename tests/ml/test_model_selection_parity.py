@@ -10,9 +10,17 @@ from sklearn.linear_model import Ridge
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_limits
 
 import groundup.ml.model_selection as gms
 from groundup.ml.metrics import make_scorer, mean_absolute_error
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread():
+    """sklearn's OpenMP/BLAS threads fight over the shared cores; one thread keeps it quick."""
+    with threadpool_limits(limits=1):
+        yield
 
 
 def _same_splits(ours, ref):
@@ -312,3 +320,33 @@ def test_sklearn_grid_search_fails_the_same_check():
 )
 def test_grid_search_estimator_checks(estimator, check):
     check(estimator)
+
+
+def test_works_with_groundup_estimators():
+    """Our search and CV drive our estimators exactly like sklearn's drive sklearn's twins."""
+    from sklearn.cluster import KMeans as SkKMeans
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import PCA as SkPCA
+    from sklearn.pipeline import Pipeline
+
+    from groundup.ml.cluster import KMeans
+    from groundup.ml.decomposition import PCA
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:600], y[:600]
+    cv = sms.KFold(3, shuffle=True, random_state=0)
+    ours = gms.cross_val_score(KMeans(8, random_state=0), X, cv=cv)  # KMeans.score = −inertia
+    ref = sms.cross_val_score(SkKMeans(8, random_state=0), X, cv=cv)
+    np.testing.assert_allclose(ours, ref, rtol=1e-9)
+    grid = {"pca__n_components": [5, 10, 20]}
+    skf = sms.StratifiedKFold(3, shuffle=True, random_state=0)
+    ours_gs = gms.GridSearchCV(
+        Pipeline([("pca", PCA()), ("knn", KNeighborsClassifier(3))]), grid, cv=skf
+    ).fit(X, y)
+    ref_gs = sms.GridSearchCV(
+        Pipeline([("pca", SkPCA()), ("knn", KNeighborsClassifier(3))]), grid, cv=skf
+    ).fit(X, y)
+    assert ours_gs.best_params_ == ref_gs.best_params_
+    np.testing.assert_allclose(
+        ours_gs.cv_results_["mean_test_score"], ref_gs.cv_results_["mean_test_score"], atol=1e-12
+    )
