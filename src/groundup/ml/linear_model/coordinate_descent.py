@@ -53,30 +53,30 @@ def enet_coordinate_descent(
     and the duality gap is <= tol·‖y‖² (scikit-learn's rule). Returns (w, gap, sweeps).
     """
     d = X.shape[1]
-    G = X.T @ X
-    q = X.T @ y
-    norms = np.diag(G).copy()
-    w = np.zeros(d)
-    grad = q.copy()  # Xᵀr, kept current as w changes
+    G = X.T @ X  # symmetric: row j is column j, and contiguous
+    grad = X.T @ y  # Xᵀr at w = 0, kept current as w changes
+    norms = np.diag(G).tolist()  # Python floats: the loop below is scalar work
+    w = [0.0] * d
     gap_tol = tol * float(y @ y)
     gap = np.inf
     for sweep in range(1, max_iter + 1):
         w_max = d_max = 0.0
         for j in range(d):  # coordinates are sequential by definition: each uses the last
-            if norms[j] == 0.0:
+            nj = norms[j]
+            if nj == 0.0:
                 continue
             old = w[j]
-            new = soft_threshold(grad[j] + norms[j] * old, l1) / (norms[j] + l2)
+            new = soft_threshold(float(grad[j]) + nj * old, l1) / (nj + l2)
             if new != old:
-                grad -= (new - old) * G[:, j]
+                grad -= (new - old) * G[j]
                 w[j] = new
             d_max = max(d_max, abs(new - old))
             w_max = max(w_max, abs(new))
         if w_max == 0.0 or d_max <= tol * w_max or sweep == max_iter:
-            gap = duality_gap(X, y, w, l1, l2)
+            gap = duality_gap(X, y, np.array(w), l1, l2)
             if gap <= gap_tol:
-                return w, gap, sweep
-    return w, gap, max_iter
+                return np.array(w), gap, sweep
+    return np.array(w), gap, max_iter
 
 
 class ElasticNet(RegressorMixin, BaseEstimator):
