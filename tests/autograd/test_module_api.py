@@ -105,6 +105,7 @@ def test_initialisers_have_the_stated_standard_deviation(fn, kw, std):
     # 60,000 draws: the sample sd is within ~0.6 % of the truth (3 standard errors).
     assert w.data.std() == pytest.approx(std, rel=0.01)
     assert abs(w.data.mean()) < 3 * std / math.sqrt(w.size)
+    torch.manual_seed(0)
     t = torch.empty(200, 300)
     getattr(torch.nn.init, fn)(t, **kw)
     assert float(t.std()) == pytest.approx(std, rel=0.01)  # the same formula in PyTorch

@@ -64,7 +64,9 @@ def _digits(seed: int) -> Data:
 
 # --- models, built identically from either library --------------------------------------------
 def _mlp(m: Any) -> Any:
-    return m.Sequential(m.Linear(64, 256), m.ReLU(), m.Linear(256, 128), m.ReLU(), m.Linear(128, 10))
+    return m.Sequential(
+        m.Linear(64, 256), m.ReLU(), m.Linear(256, 128), m.ReLU(), m.Linear(128, 10)
+    )
 
 
 def _cnn(m: Any) -> Any:
@@ -209,7 +211,7 @@ def _optimizer_curves(ctx: JourneyContext, data: Data, progress: Any) -> tuple[T
                 opt.step()
                 curve.append(loss.item())
         smooth = np.convolve(curve, np.ones(5) / 5, mode="valid")
-        ax.plot(smooth, label=name)
+        ax.plot(smooth, label=name, ls="--" if name == "AdamW" else "-")  # AdamW ≈ Adam here
         table.add(name, float(np.mean(curve[-len(loader) :])), _accuracy_ours(model, Xte, yte))
         progress.advance(task)
     ax.set(xlabel="step", ylabel="training loss (5-step mean)", yscale="log",
