@@ -279,6 +279,14 @@ class Tensor:
         """The underlying array (shared, not copied)."""
         return self.data
 
+    def numel(self) -> int:
+        """Number of elements (PyTorch's name for ``size``)."""
+        return int(self.data.size)
+
+    def argmax(self, axis: int | None = None) -> Array:
+        """Indices of the maxima along ``axis`` (an integer array: it has no gradient)."""
+        return self.data.argmax(axis=axis)
+
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:

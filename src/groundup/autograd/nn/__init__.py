@@ -5,7 +5,7 @@ LayerNorm, Dropout, Embedding, RNN/LSTM/GRU and their cells, MultiheadAttention;
 modules; losses; ``nn.init`` and ``nn.functional``. See docs/notes/backpropagation.md.
 """
 
-from groundup.autograd.nn import functional, init
+from groundup.autograd.nn import functional, init, utils
 from groundup.autograd.nn.attention import MultiheadAttention
 from groundup.autograd.nn.conv import AvgPool2d, Conv2d, MaxPool2d
 from groundup.autograd.nn.layers import (
@@ -72,4 +72,5 @@ __all__ = [
     "Tanh",
     "functional",
     "init",
+    "utils",
 ]
