@@ -285,7 +285,7 @@ class Tensor:
 
     def argmax(self, axis: int | None = None) -> Array:
         """Indices of the maxima along ``axis`` (an integer array: it has no gradient)."""
-        return self.data.argmax(axis=axis)
+        return np.asarray(self.data.argmax(axis=axis))
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
