@@ -5,6 +5,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from groundup.ml.ensemble import (
     ExtraTreesClassifier,
     ExtraTreesRegressor,
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
     HistGradientBoostingClassifier,
     HistGradientBoostingRegressor,
     RandomForestClassifier,
@@ -22,10 +24,17 @@ ESTIMATORS = [
     RandomForestRegressor(n_estimators=5, random_state=0),
     ExtraTreesClassifier(n_estimators=5, random_state=0),
     ExtraTreesRegressor(n_estimators=5, random_state=0),
+    GradientBoostingClassifier(n_estimators=10, random_state=0),
+    GradientBoostingRegressor(n_estimators=10, random_state=0),
     HistGradientBoostingClassifier(max_iter=10, random_state=0),
     HistGradientBoostingRegressor(max_iter=10, random_state=0),
 ]
+STAGE_WEIGHTS = (
+    "weighted and repeated fits drift apart over the boosting stages (probabilities differ "
+    "by up to ~0.09 here); sklearn's GradientBoostingClassifier fails this check too"
+)
 EXPECTED = {
+    "GradientBoostingClassifier": {"check_sample_weight_equivalence_on_dense_data": STAGE_WEIGHTS},
     "RandomForestClassifier": {"check_sample_weight_equivalence_on_dense_data": BOOTSTRAP_WEIGHTS},
     "RandomForestRegressor": {"check_sample_weight_equivalence_on_dense_data": BOOTSTRAP_WEIGHTS},
 }

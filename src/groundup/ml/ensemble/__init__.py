@@ -9,11 +9,14 @@ from ._forest import (
     RandomForestClassifier,
     RandomForestRegressor,
 )
+from ._gb import GradientBoostingClassifier, GradientBoostingRegressor
 from ._hist_gb import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
 __all__ = [
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
     "HistGradientBoostingClassifier",
     "HistGradientBoostingRegressor",
     "RandomForestClassifier",

@@ -34,6 +34,7 @@ class FeatureData:
     X: NDArray[np.float32]  # (N, k)
     XT: NDArray[np.float32]  # (k * N,) — X[s, f] lives at f * N + s
     rank: NDArray[np.int64]  # (k * N,) — dense rank of X[s, f] within column f
+    order: NDArray[np.intp]  # (k, N) — samples sorted by column f
 
     @property
     def n_samples(self) -> int:
@@ -59,7 +60,7 @@ def prepare_features(X: NDArray[Any]) -> FeatureData:
     steps[:, 1:] = sorted_vals[:, 1:] > sorted_vals[:, :-1]
     rank = np.empty((k, n), dtype=np.int64)
     np.put_along_axis(rank, order, np.cumsum(steps, axis=1), axis=1)
-    return FeatureData(X=X32, XT=XT.ravel(), rank=rank.ravel())
+    return FeatureData(X=X32, XT=XT.ravel(), rank=rank.ravel(), order=order)
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,12 @@ class _Level:
         targets: NDArray[Any],
         n_classes: int,
         criterion: str,
+        order: NDArray[np.intp] | None = None,
     ) -> None:
         self.inst, self.counts, self.tree = inst, counts, tree
+        # order[f] lists the level's positions sorted by (node, X[:, f]) — kept through the
+        # levels by stable partitions when every feature is searched (no sorting per level)
+        self.order = order
         nn = counts.shape[0]
         self.starts = np.cumsum(counts) - counts
         node_of = np.repeat(np.arange(nn), counts)
@@ -226,6 +231,14 @@ def _drop_constant(
     """Keep the pairs whose feature is not constant within the node."""
     if pj.shape[0] == 0:
         return pj, pf
+    if lv.order is not None:  # first and last of each sorted block: min and max
+        M = lv.order.shape[1]
+        first = lv.order.ravel()[pf * M + lv.starts[pj]]
+        last = lv.order.ravel()[pf * M + lv.starts[pj] + lv.counts[pj] - 1]
+        N = data.n_samples
+        lo, hi = data.XT[pf * N + lv.s[first]], data.XT[pf * N + lv.s[last]]
+        keep = hi > lo + np.float32(FEATURE_THRESHOLD)
+        return pj[keep], pf[keep]
     n = lv.counts[pj]
     ptr = np.cumsum(n) - n
     el = _segments(lv.starts[pj], n)
@@ -259,6 +272,11 @@ def _best_splits(
     el = _segments(lv.starts[pj], n)
     f_el = np.repeat(pf, n)
     s_el = lv.s[el]
+    if params.splitter == "best" and lv.order is not None:
+        M = lv.order.shape[1]
+        el = lv.order.ravel()[_segments(pf * M + lv.starts[pj], n)]
+        xs = data.XT[f_el * N + lv.s[el]]
+        return _exact(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes)
     if params.splitter == "best":
         order = np.argsort(pair_of * N + data.rank[f_el * N + s_el])
         el = el[order]
@@ -359,6 +377,55 @@ def _first_max_per_node(node: NDArray[np.intp], score: NDArray[np.float64]) -> N
     return order[head]
 
 
+def _root_order(
+    data: FeatureData, inst_sample: NDArray[np.intp], tree_counts: NDArray[np.intp]
+) -> NDArray[np.intp]:
+    """Instances sorted by (tree, X[:, f]) for every f, from the one presort of X."""
+    T, N = tree_counts.shape[0], data.n_samples
+    inst_of = np.full((T, N), -1, dtype=np.intp)
+    inst_of[np.repeat(np.arange(T), tree_counts), inst_sample] = np.arange(inst_sample.shape[0])
+    g = inst_of[:, data.order].transpose(1, 0, 2).reshape(data.n_features, T * N)
+    return g[g >= 0].reshape(data.n_features, inst_sample.shape[0])
+
+
+def _partition_order(
+    order: NDArray[np.intp],
+    child: NDArray[np.intp],
+    lefts: NDArray[np.intp],
+    rights: NDArray[np.intp],
+) -> NDArray[np.intp]:
+    """Next level's order: each row stably partitioned into left then right children.
+
+    Within a row, a left element's new position is (left-child start) + (left elements seen
+    so far in the row) - (left elements of earlier split nodes); likewise on the right —
+    two cumulative sums instead of a sort.
+    """
+    k, M = order.shape
+    M_new = child.shape[0]
+    newpos = np.full(M, -1, dtype=np.intp)
+    newpos[child] = np.arange(M_new)
+    sizes = lefts + rights
+    pref_l = np.cumsum(lefts) - lefts
+    pref_r = np.cumsum(rights) - rights
+    side = np.zeros(M, dtype=np.int8)  # 0: leaf, 1: left, 2: right
+    off = np.zeros(M, dtype=np.intp)
+    is_left = np.repeat(
+        np.tile(np.array([True, False]), sizes.shape[0]), np.column_stack([lefts, rights]).ravel()
+    )
+    side[child] = np.where(is_left, 1, 2)
+    off[child] = np.where(
+        is_left, np.repeat(pref_r - 1, sizes), np.repeat(pref_l + lefts - 1, sizes)
+    )
+    sd = side[order]
+    a = sd == 1
+    b = sd == 2
+    dest = np.where(a, np.cumsum(a, axis=1), np.cumsum(b, axis=1)) + off[order]
+    rows, cols = np.nonzero(a | b)
+    new_order = np.empty((k, M_new), dtype=np.intp)
+    new_order[rows, dest[rows, cols]] = newpos[order[rows, cols]]
+    return new_order
+
+
 def grow(
     data: FeatureData,
     inst_sample: NDArray[np.intp],
@@ -393,6 +460,7 @@ def grow(
         Nodes numbered level by level; ``roots`` gives each tree's root.
     """
     T = tree_counts.shape[0]
+    presorted = params.splitter == "best" and params.max_features >= data.n_features
     lv = _Level(
         np.arange(inst_sample.shape[0]),
         tree_counts.astype(np.intp),
@@ -402,6 +470,7 @@ def grow(
         targets,
         n_classes,
         params.criterion,
+        _root_order(data, inst_sample, tree_counts.astype(np.intp)) if presorted else None,
     )
     parts: list[dict[str, NDArray[Any]]] = []
     next_id = T
@@ -463,6 +532,7 @@ def grow(
             targets,
             n_classes,
             params.criterion,
+            None if lv.order is None else _partition_order(lv.order, child, lefts, rights),
         )
 
     def cat(key: str) -> NDArray[Any]:
