@@ -50,7 +50,21 @@ def nn_chain_linkage(
     d(k, i∪j) = αᵢ d(k,i) + αⱼ d(k,j) + β d(i,j) + γ |d(k,i) − d(k,j)|.
     ``D`` (a full symmetric matrix, so a cluster's distances are one row view) is
     overwritten; inactive clusters are masked with +inf. Merges are returned in the order
-    found (a and b are representative sample indices).
+    found (a and b are representative sample indices). See docs/notes/clustering.md.
+
+    Parameters
+    ----------
+    D : ndarray of shape (n, n)
+        Symmetric distances (squared Euclidean for Ward); overwritten.
+    linkage : {'ward', 'complete', 'average', 'single'}
+        Cluster distance.
+
+    Returns
+    -------
+    a, b : ndarray of shape (n − 1,)
+        Representatives of the merged clusters (a < b; the merge keeps a).
+    heights : ndarray of shape (n − 1,)
+        Linkage distance of each merge.
     """
     n = D.shape[0]
     np.fill_diagonal(D, np.inf)

@@ -24,7 +24,22 @@ _ILL_DEFINED = (
 
 
 def logsumexp(a: NDArray[np.float64], axis: int) -> NDArray[np.float64]:
-    """log Σ exp(a) along ``axis``, shifted by the maximum so nothing overflows."""
+    """log Σ exp(a) along ``axis``, computed as m + log Σ exp(a − m) with m = max a.
+
+    Shifting by the maximum keeps every exponent ≤ 0, so nothing overflows and the largest
+    term is exactly 1. See docs/notes/clustering.md.
+
+    Parameters
+    ----------
+    a : ndarray
+        Log-values.
+    axis : int
+        Axis reduced.
+
+    Returns
+    -------
+    ndarray
+    """
     m = np.max(a, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0.0)
     return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(a - m), axis=axis))

@@ -25,7 +25,23 @@ def pairwise_kernel(
     coef0: float,
 ) -> NDArray[np.float64]:
     """k(x, y) for all pairs: linear xᵀy, poly (γxᵀy + c)^d, rbf exp(−γ‖x − y‖²),
-    sigmoid tanh(γxᵀy + c), cosine xᵀy/(‖x‖‖y‖)."""
+    sigmoid tanh(γxᵀy + c), cosine xᵀy/(‖x‖‖y‖).
+
+    See docs/notes/dimensionality-reduction.md.
+
+    Parameters
+    ----------
+    X, Y : ndarray of shape (n, d) and (m, d)
+        Points (X is the kernel itself when ``kernel='precomputed'``).
+    kernel : str
+        Kernel name.
+    gamma, degree, coef0 : float
+        Kernel parameters.
+
+    Returns
+    -------
+    ndarray of shape (n, m)
+    """
     if kernel == "precomputed":
         return X.copy()
     if kernel == "rbf":

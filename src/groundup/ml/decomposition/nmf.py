@@ -24,7 +24,23 @@ def nndsvd_init(
 
     For each pair (u_j, v_j), keep whichever of (u⁺, v⁺) and (u⁻, v⁻) has the larger
     ‖u^±‖‖v^±‖ = σ, and scale by √(S_j σ). 'nndsvda' fills the zeros with mean(X),
-    'nndsvdar' with small random values.
+    'nndsvdar' with small random values. See docs/notes/dimensionality-reduction.md.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d), non-negative
+        Data.
+    k : int
+        Rank.
+    init : {'nndsvd', 'nndsvda', 'nndsvdar'}
+        Variant.
+    rs : RandomState
+        Random numbers for 'nndsvdar'.
+
+    Returns
+    -------
+    W : ndarray of shape (n, k)
+    H : ndarray of shape (k, d)
     """
     U, S, Vt = thin_svd(X)
     U, S, Vt = U[:, :k], S[:k], Vt[:k]

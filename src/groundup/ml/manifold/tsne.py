@@ -32,6 +32,21 @@ def conditional_probabilities(
     All rows are searched at once: each step evaluates every row's entropy
     H_i = log Σ_j e^{−β_i D_ij} + β_i Σ_j p_{j|i} D_ij (nats) and moves each unconverged β_i
     (doubling/halving until bracketed, then bisecting), stopping a row at |ΔH| ≤ 1e-5.
+    See docs/notes/dimensionality-reduction.md.
+
+    Parameters
+    ----------
+    D : ndarray of shape (n, n)
+        Squared distances.
+    perplexity : float
+        Target perplexity.
+    n_steps : int
+        Maximum bisection steps.
+
+    Returns
+    -------
+    ndarray of shape (n, n)
+        Row-stochastic conditional probabilities, zero diagonal.
     """
     n = D.shape[0]
     target = np.log(perplexity)
@@ -71,6 +86,23 @@ def kl_divergence_and_gradient(
 
     q_ij = w_ij / Σ_{k≠l} w_kl with w_ij = (1 + ‖y_i − y_j‖²/ν)^{−(ν+1)/2};
     ∂KL/∂y_i = (2(ν+1)/ν) Σ_j (p_ij − q_ij) w_ij^{2/(ν+1)} (y_i − y_j)  (ν = 1: 4 Σ (p − q) w (y_i − y_j)).
+    See docs/notes/dimensionality-reduction.md.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n, k)
+        Embedding.
+    P : ndarray of shape (n, n)
+        Joint input probabilities (zero diagonal).
+    dof : float
+        Degrees of freedom ν.
+    compute_error : bool
+        Also compute the KL divergence (NaN otherwise).
+
+    Returns
+    -------
+    kl : float
+    grad : ndarray of shape (n, k)
     """
     w = _sq_dists(Y)
     w /= dof

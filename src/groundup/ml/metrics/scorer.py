@@ -140,7 +140,12 @@ _SCORERS: dict[str, Scorer] = {
 
 
 def get_scorer_names() -> list[str]:
-    """Names accepted by :func:`get_scorer`, sorted."""
+    """Names accepted by :func:`get_scorer`, sorted. See docs/notes/evaluation.md.
+
+    Returns
+    -------
+    list of str
+    """
     return sorted(_SCORERS)
 
 
@@ -171,7 +176,21 @@ def get_scorer(scoring: str | Callable[..., float]) -> Callable[..., float]:
 def check_scoring(
     estimator: Any, scoring: str | Callable[..., float] | None
 ) -> Callable[..., float]:
-    """The scorer for ``scoring``; None means the estimator's own ``score`` method."""
+    """The scorer for ``scoring``; None means the estimator's own ``score`` method.
+
+    See docs/notes/evaluation.md.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The model to be scored.
+    scoring : str, callable or None
+        Scorer name or callable.
+
+    Returns
+    -------
+    callable ``scorer(estimator, X, y) -> float``
+    """
     if scoring is None:
         if not hasattr(estimator, "score"):
             raise TypeError(f"{estimator!r} has no score method; pass scoring explicitly")

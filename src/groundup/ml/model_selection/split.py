@@ -20,7 +20,17 @@ Split = tuple[NDArray[np.intp], NDArray[np.intp]]
 
 
 def num_samples(x: Any) -> int:
-    """Number of rows of an array-like (refusing scalars)."""
+    """Number of rows of an array-like (refusing scalars). See docs/notes/evaluation.md.
+
+    Parameters
+    ----------
+    x : array-like
+        Array, list, DataFrame or sparse matrix.
+
+    Returns
+    -------
+    int
+    """
     if hasattr(x, "shape") and len(x.shape) > 0:
         return int(x.shape[0])
     if hasattr(x, "__len__") and not isinstance(x, str):
@@ -33,7 +43,21 @@ def num_samples(x: Any) -> int:
 
 
 def safe_index(x: Any, idx: NDArray[np.intp]) -> Any:
-    """Rows ``idx`` of an array, a DataFrame/Series or a list (keeping its type)."""
+    """Rows ``idx`` of an array, a DataFrame/Series, a sparse matrix or a list (keeping its type).
+
+    See docs/notes/evaluation.md.
+
+    Parameters
+    ----------
+    x : array-like or None
+        Container to index.
+    idx : ndarray of int
+        Row indices.
+
+    Returns
+    -------
+    The selected rows, same kind of container (None stays None).
+    """
     if x is None:
         return None
     if hasattr(x, "iloc"):
@@ -351,6 +375,8 @@ def train_test_split(
 
 def check_cv(cv: Any = 5, y: ArrayLike | None = None, *, classifier: bool = False) -> Any:
     """A splitter for ``cv``: an int gives StratifiedKFold for classifiers, KFold otherwise.
+
+    See docs/notes/evaluation.md.
 
     Parameters
     ----------

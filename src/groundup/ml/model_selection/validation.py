@@ -24,7 +24,22 @@ Scoring = str | Callable[..., float] | None
 
 
 def resolve_scorers(estimator: Any, scoring: Any) -> tuple[dict[str, Callable[..., float]], bool]:
-    """Named scorers for ``scoring`` and whether it was multi-metric (list/tuple/dict)."""
+    """Named scorers for ``scoring`` and whether it was multi-metric (list/tuple/dict).
+
+    See docs/notes/evaluation.md.
+
+    Parameters
+    ----------
+    estimator : estimator
+        The model to be scored.
+    scoring : str, callable, list, tuple, dict or None
+        Metric specification.
+
+    Returns
+    -------
+    scorers : dict of name → scorer
+    multi : bool
+    """
     if isinstance(scoring, (list, tuple, set)):
         return {name: check_scoring(estimator, name) for name in scoring}, True
     if isinstance(scoring, dict):
@@ -45,7 +60,35 @@ def fit_and_score(
     error_score: Any = np.nan,
     fit_params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Fit a clone on ``train``, score it on ``test`` (and ``train``); record the times."""
+    """Fit a clone on ``train``, score it on ``test`` (and ``train``); record the times.
+
+    A failed fit records ``error_score`` (or re-raises when it is 'raise').
+    See docs/notes/evaluation.md.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Unfitted template (cloned).
+    X, y : array-likes
+        Data and targets (y may be None).
+    scorers : dict of name → scorer
+        Metrics.
+    train, test : ndarray of int
+        Fold indices.
+    parameters : dict, optional
+        Hyper-parameters set on the clone.
+    return_train_score : bool
+        Also score the training rows.
+    error_score : 'raise' or float
+        Score of a failed fit.
+    fit_params : dict, optional
+        Extra fit arguments.
+
+    Returns
+    -------
+    dict with 'test' (and 'train') score dicts, 'fit_time', 'score_time', 'estimator'
+    (and 'failed', the exception, when the fit failed).
+    """
     est = clone(estimator)
     if parameters:
         est.set_params(**clone(parameters, safe=False))
