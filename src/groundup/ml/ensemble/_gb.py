@@ -122,10 +122,11 @@ class _BaseGB(BaseEstimator):
         """γ_leaf = Σ w r / Σ w h over the in-bag samples of each leaf (all K trees at once)."""
         assert h is not None
         m = tree.node_count
-        num = np.bincount(leaves.ravel(), (w[:, None] * resid).ravel(), minlength=m)
+        scale = (K - 1) / K if K > 1 else 1.0  # Friedman's factor, kept by scikit-learn
+        num: NDArray[np.float64] = scale * np.bincount(
+            leaves.ravel(), (w[:, None] * resid).ravel(), minlength=m
+        )
         den = np.bincount(leaves.ravel(), (w[:, None] * h).ravel(), minlength=m)
-        if K > 1:
-            num = num * ((K - 1) / K)
         value = np.where(np.abs(den) < 1e-150, 0.0, num / np.where(den == 0, 1.0, den))
         return value[:, None]
 
