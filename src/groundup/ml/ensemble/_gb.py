@@ -123,7 +123,7 @@ class _BaseGB(BaseEstimator):
         assert h is not None
         m = tree.node_count
         scale = (K - 1) / K if K > 1 else 1.0  # Friedman's factor, kept by scikit-learn
-        num: NDArray[np.float64] = scale * np.bincount(
+        num: NDArray[Any] = scale * np.bincount(
             leaves.ravel(), (w[:, None] * resid).ravel(), minlength=m
         )
         den = np.bincount(leaves.ravel(), (w[:, None] * h).ravel(), minlength=m)
