@@ -267,3 +267,14 @@ def test_bad_inputs_are_refused(blobs):
         AgglomerativeClustering(2, distance_threshold=1.0).fit(X)
     with pytest.raises(ValueError, match="ill-defined empirical covariance"):
         GaussianMixture(2, reg_covar=0.0, random_state=0).fit(np.repeat(X[:3], 5, axis=0))
+
+
+def test_dbscan_blocks_give_the_same_labels(digits, monkeypatch):
+    """Distance blocks of a few rows (forced) find the same neighbourhoods as one block."""
+    import groundup.ml.cluster.dbscan as gdb
+
+    X = digits[0][:400]
+    whole = DBSCAN(eps=20.0, min_samples=4).fit(X).labels_
+    monkeypatch.setattr(gdb, "_BLOCK_BYTES", 8 * 400 * 7)  # 7 rows per block
+    np.testing.assert_array_equal(DBSCAN(eps=20.0, min_samples=4).fit(X).labels_, whole)
+    np.testing.assert_array_equal(whole, skc.DBSCAN(eps=20.0, min_samples=4).fit(X).labels_)

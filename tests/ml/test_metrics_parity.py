@@ -335,3 +335,18 @@ def test_scorers_match_sklearn(cancer_scores):
         scorer(model, X[1::2], y[1::2]),
         skm.make_scorer(skm.fbeta_score, beta=2)(model, X[1::2], y[1::2]),
     )
+
+
+def test_silhouette_blocks_give_the_same_answer(rng, monkeypatch):
+    """Row blocks of a few rows (forced) sum to exactly the single-block result."""
+    import groundup.ml.metrics.cluster as gmc
+
+    X = rng.standard_normal((157, 6))
+    labels = rng.integers(0, 5, 157)
+    whole = gm.silhouette_samples(X, labels)
+    monkeypatch.setattr(gmc, "_CHUNK_BYTES", 8 * 157 * 10)  # 10 rows per block
+    np.testing.assert_allclose(gm.silhouette_samples(X, labels), whole, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(whole, skm.silhouette_samples(X, labels), atol=TOL)
+    D = np.abs(X[:, None, 0] - X[None, :, 0]) + 1.0
+    with pytest.raises(ValueError, match="non-zero elements on the diagonal"):
+        gm.silhouette_score(D, labels, metric="precomputed")

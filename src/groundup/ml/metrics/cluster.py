@@ -184,8 +184,15 @@ def silhouette_samples(X: ArrayLike, labels: ArrayLike, *, metric: str = "euclid
         raise ValueError(
             f"metric must be 'euclidean', 'sqeuclidean' or 'precomputed', got {metric!r}"
         )
-    if metric == "precomputed" and Xa.shape[0] != Xa.shape[1]:
-        raise ValueError(f"precomputed distances must be square, got shape {Xa.shape}")
+    if metric == "precomputed":
+        if Xa.shape[0] != Xa.shape[1]:
+            raise ValueError(f"precomputed distances must be square, got shape {Xa.shape}")
+        diag = np.abs(np.diag(Xa))
+        if np.any(diag > 1e-12 * max(1.0, float(np.abs(Xa).max()))):
+            raise ValueError(
+                "The precomputed distance matrix contains non-zero elements on the diagonal "
+                f"(largest {diag.max()!r}). Use np.fill_diagonal(X, 0)."
+            )
     n = Xa.shape[0]
     _, codes = np.unique(lab, return_inverse=True)
     k = int(codes.max()) + 1
