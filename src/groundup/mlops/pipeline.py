@@ -187,13 +187,13 @@ def schema_from_frame(frame: Any, *, target: str = TARGET, categories: int = 20)
         values = frame[col]
         if np.issubdtype(values.dtype, np.integer) and col == target:
             uniq = np.unique(values.to_numpy())
-            allowed = tuple(int(v) for v in uniq) if len(uniq) <= categories else None
-            fields.append(Field(str(col), "int", allowed=allowed))
+            classes = tuple(int(v) for v in uniq) if len(uniq) <= categories else None
+            fields.append(Field(str(col), "int", allowed=classes))
         elif np.issubdtype(values.dtype, np.number):
             fields.append(Field(str(col), "float", float(values.min()), float(values.max())))
         else:
-            allowed = tuple(sorted(str(v) for v in values.dropna().unique()))
-            fields.append(Field(str(col), "str", allowed=allowed))
+            labels = tuple(sorted(str(v) for v in values.dropna().unique()))
+            fields.append(Field(str(col), "str", allowed=labels))
     return Schema(tuple(fields))
 
 
@@ -402,7 +402,7 @@ def prepare(
     PreparedData
         Raises :class:`DataValidationError` (with the full report) if any row fails.
     """
-    frame = source if hasattr(source, "columns") else ingest(source, target=target)
+    frame: Any = source if hasattr(source, "columns") else ingest(source, target=target)
     if schema is None:
         schema = schema_from_frame(frame, target=target)
     report = validate(frame, schema)
