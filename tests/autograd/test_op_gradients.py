@@ -468,3 +468,16 @@ def test_case_count_covers_every_op():
     ]:
         assert op in names, op
     assert n >= 150
+
+
+def _torch_lstm_cell(xp, h, c, w, b):
+    i, f, g, o = (xp + h @ w.T + b).chunk(4, dim=-1)
+    c2 = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+    return torch.stack([torch.sigmoid(o) * torch.tanh(c2), c2])
+
+
+@pytest.mark.parametrize("batch", [(2,), (3, 2)])
+def test_fused_lstm_cell_matches_torch_composite(batch, rng, parity):
+    shapes = [(*batch, 12), (*batch, 3), (*batch, 3), (12, 3), (12,)]
+    parity(lambda *a: ag.stack(list(ag.lstm_cell(*a))), _torch_lstm_cell,
+           [rng.standard_normal(s) for s in shapes], rng)  # fmt: skip

@@ -3,7 +3,8 @@
 Weights are named and shaped as in PyTorch — ``weight_ih_l0`` (gates·H, in), ``weight_hh_l0``
 (gates·H, H), ``bias_ih_l0``, ``bias_hh_l0`` (``_reverse`` for the backward direction) — and
 the gates are stacked in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), so a state_dict
-copies across unchanged. Each step is built from autograd ops; backpropagation through time
+copies across unchanged. RNN and GRU steps are built from autograd ops, the LSTM step is one
+fused node (``ops.nn.LSTMCell``, its gradient derived there); backpropagation through time
 is simply backward over the unrolled graph. The input projection W_ih·x of every time step is
 one matrix product before the loop. See docs/notes/backpropagation.md.
 
@@ -36,14 +37,11 @@ def _step(
     mode: str, xp: Tensor, h: Tensor, c: Tensor | None, w_hh: Tensor, b_hh: Tensor | None
 ) -> tuple[Tensor, Tensor | None]:
     """One time step given the input projection ``xp`` = W_ih x + b_ih."""
+    if mode == "LSTM":  # one fused node (ops.nn.LSTMCell), the equations above
+        assert c is not None
+        return ag.lstm_cell(xp, h, c, w_hh, b_hh)
     hp = ag.linear(h, w_hh, b_hh)
     size = h.shape[-1]
-    if mode == "LSTM":
-        assert c is not None
-        gates = xp + hp
-        i, f, g, o = (gates[..., k * size : (k + 1) * size] for k in range(4))
-        c = ag.sigmoid(f) * c + ag.sigmoid(i) * ag.tanh(g)
-        return ag.sigmoid(o) * ag.tanh(c), c
     if mode == "GRU":
         xr, xz, xn = (xp[..., k * size : (k + 1) * size] for k in range(3))
         hr, hz, hn = (hp[..., k * size : (k + 1) * size] for k in range(3))

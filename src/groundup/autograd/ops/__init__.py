@@ -44,6 +44,7 @@ from groundup.autograd.ops.nn import (
     binary_cross_entropy_with_logits_elementwise,
     dropout,
     embedding,
+    lstm_cell,
 )
 from groundup.autograd.ops.reduction import (
     log_softmax,
@@ -98,6 +99,7 @@ __all__ = [
     "leaky_relu",
     "linear",
     "log",
+    "lstm_cell",
     "log_softmax",
     "logsumexp",
     "matmul",
