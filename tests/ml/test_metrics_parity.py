@@ -278,6 +278,10 @@ def test_silhouette_against_exact_distances(rng):
     Xr = rng.standard_normal((300, 5))
     lr = rng.integers(0, 6, 300)
     _close(gm.silhouette_score(Xr, lr), skm.silhouette_score(Xr, lr))
+    _close(
+        gm.silhouette_score(Xr, lr, sample_size=120, random_state=4),
+        skm.silhouette_score(Xr, lr, sample_size=120, random_state=4),
+    )
     Dr = cdist(Xr, Xr)
     _close(
         gm.silhouette_score(Dr, lr, metric="precomputed"),

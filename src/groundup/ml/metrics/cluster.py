@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.validation import check_random_state
 
 from groundup._checks import as_matrix, check_same_length
 from groundup.ml.metrics._validation import column
