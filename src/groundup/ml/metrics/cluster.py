@@ -255,12 +255,7 @@ def silhouette_score(
     """
     if sample_size is not None:
         Xa, lab = as_matrix(X, "X"), column(labels, "labels")
-        rs = (
-            np.random.RandomState(random_state)
-            if not isinstance(random_state, np.random.RandomState)
-            else random_state
-        )
-        idx = rs.permutation(Xa.shape[0])[:sample_size]
+        idx = check_random_state(random_state).permutation(Xa.shape[0])[:sample_size]
         if metric == "precomputed":
             return float(np.mean(silhouette_samples(Xa[idx][:, idx], lab[idx], metric=metric)))
         return float(np.mean(silhouette_samples(Xa[idx], lab[idx], metric=metric)))
