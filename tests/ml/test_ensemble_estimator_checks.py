@@ -3,6 +3,7 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from groundup.ml.ensemble import (
+    AdaBoostClassifier,
     ExtraTreesClassifier,
     ExtraTreesRegressor,
     GradientBoostingClassifier,
@@ -20,6 +21,7 @@ BOOTSTRAP_WEIGHTS = (
     "sklearn's RandomForest fails this check too"
 )
 ESTIMATORS = [
+    AdaBoostClassifier(n_estimators=10, random_state=0),
     RandomForestClassifier(n_estimators=5, random_state=0),
     RandomForestRegressor(n_estimators=5, random_state=0),
     ExtraTreesClassifier(n_estimators=5, random_state=0),

@@ -11,8 +11,10 @@ from ._forest import (
 )
 from ._gb import GradientBoostingClassifier, GradientBoostingRegressor
 from ._hist_gb import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from ._weight_boosting import AdaBoostClassifier
 
 __all__ = [
+    "AdaBoostClassifier",
     "ExtraTreesClassifier",
     "ExtraTreesRegressor",
     "GradientBoostingClassifier",
