@@ -12,6 +12,7 @@ from typing import Any
 
 from torch import nn
 
+from groundup.deep.models.gpt import GPT, GPTConfig, gpt
 from groundup.deep.models.lenet import LeNet
 from groundup.deep.models.mlp import MLP
 from groundup.deep.models.resnet import (
@@ -47,6 +48,7 @@ _REGISTRY: dict[str, Callable[..., nn.Module]] = {
     "resnet56": resnet56,
     "vit-tiny": lambda **kw: vit("vit-tiny", **kw),
     "vit-small": lambda **kw: vit("vit-small", **kw),
+    "gpt": gpt,
 }
 
 # models whose shape depends on the input side; the others are size-agnostic
@@ -81,6 +83,8 @@ def create(name: str, **kwargs: Any) -> nn.Module:
 
 
 __all__ = [
+    "GPT",
+    "GPTConfig",
     "LeNet",
     "MLP",
     "BasicBlock",
