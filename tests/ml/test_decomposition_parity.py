@@ -174,3 +174,13 @@ def test_bad_inputs_are_refused():
         KernelPCA(2, kernel="gauss").fit(X)
     with pytest.raises(ValueError, match="inverse transform is not available"):
         KernelPCA(2).fit(X).inverse_transform(np.zeros((1, 2)))
+
+
+def test_pca_probabilistic_score_matches_sklearn():
+    X = load_wine().data
+    X = (X - X.mean(0)) / X.std(0)
+    for k in (2, 5, 9):
+        ours, ref = PCA(k).fit(X), skd.PCA(k).fit(X)
+        np.testing.assert_allclose(ours.score_samples(X), ref.score_samples(X), rtol=1e-9)
+        np.testing.assert_allclose(ours.get_precision(), ref.get_precision(), rtol=1e-8, atol=1e-10)
+        assert abs(ours.score(X) - ref.score(X)) <= 1e-9 * abs(ref.score(X))

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
-from groundup.linalg import eigh
+from groundup.linalg import cho_solve, cholesky, eigh
 from groundup.ml.decomposition._linalg import randomized_svd, svd_flip_v, thin_svd
 
 _SOLVERS = ("auto", "full", "covariance_eigh", "randomized")
@@ -192,3 +192,37 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         cov = (self.components_.T * var) @ self.components_
         cov[np.diag_indices_from(cov)] += self.noise_variance_
         return cov
+
+    def get_precision(self) -> NDArray[np.float64]:
+        """Inverse of :meth:`get_covariance`, by groundup's Cholesky factorisation."""
+        cov = self.get_covariance()
+        return cho_solve(cholesky(cov), np.eye(cov.shape[0]))
+
+    def score_samples(self, X: Any) -> NDArray[np.float64]:
+        """Log-likelihood of each sample under probabilistic PCA, N(mean, get_covariance()).
+
+        log p(x) = −½ (x − μ)ᵀ Σ⁻¹ (x − μ) − ½ (d log 2π + log det Σ), with
+        Σ = Vₖᵀ diag(λ − σ²) Vₖ + σ² I (Tipping & Bishop 1999).
+        See docs/notes/dimensionality-reduction.md.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32]).astype(np.float64)
+        cov = self.get_covariance()
+        L = cholesky(cov)
+        Xr = X - self.mean_
+        maha = (Xr * cho_solve(L, Xr.T).T).sum(axis=1)
+        log_det = 2.0 * np.log(np.diag(L)).sum()
+        return -0.5 * maha - 0.5 * (X.shape[1] * np.log(2 * np.pi) + log_det)
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """Mean probabilistic-PCA log-likelihood of X (higher is better; usable by GridSearchCV)."""
+        return float(self.score_samples(X).mean())
