@@ -76,7 +76,10 @@ def sgd(
     clip = loss is REGRESSION["squared_error"]  # the one unbounded ℓ': clip as sklearn does
     starts = np.arange(0, n, batch_size)
     sizes = np.minimum(batch_size, n - starts)
+    starts_list = starts.tolist()
     P = np.empty((n, K))  # each sample's prediction before its step, for the objective
+    norms_sq = np.zeros((starts.size, K))  # ‖w‖² (per column) before each batch's step
+    sq = np.empty((d, K))
     Xp, Yp = Xa, Y
     for epoch in range(1, max_iter + 1):
         if shuffle:  # permute once per epoch so every batch is a contiguous view
@@ -89,26 +92,27 @@ def sgd(
             etas = eta0 / steps.astype(np.float64) ** power_t
         else:
             etas = np.full(starts.size, eta0)
-        shrinks = np.maximum(0.0, 1.0 - sizes * etas * reg)
-        penalty_sum = np.zeros(K)
+        shrinks = np.maximum(0.0, 1.0 - sizes * etas * reg).tolist()
+        etas_list = etas.tolist()  # Python floats: scalar × array is the cheapest call
         on = None if active.all() else active.astype(np.float64)  # freeze stopped columns
-        for i, start in enumerate(starts.tolist()):  # batches, each vectorised over its rows
+        for i, start in enumerate(starts_list):  # batches, each vectorised over its rows
             stop = start + batch_size
             Xb = Xp[start:stop]
-            Pb = np.matmul(Xb, W, out=P[start:stop])
-            dl = loss.grad(Pb, Yp[start:stop], epsilon)
+            dl = loss.grad(np.matmul(Xb, W, out=P[start:stop]), Yp[start:stop], epsilon)
             if clip:
-                dl = np.clip(dl, -1e12, 1e12)
-            step = etas[i] * dl if on is None else etas[i] * dl * on
-            if reg:
-                penalty_sum += sizes[i] * (coef * coef).sum(axis=0)
+                dl = np.minimum(np.maximum(dl, -1e12), 1e12)
+            step = etas_list[i] * dl if on is None else etas_list[i] * dl * on
+            if reg:  # ‖w‖² before this step, for the objective; then the decay
+                np.add.reduce(np.multiply(coef, coef, out=sq), axis=0, out=norms_sq[i])
                 if on is None:
                     coef *= shrinks[i]
                 else:
                     coef *= 1.0 - (1.0 - shrinks[i]) * on
             W -= Xb.T @ step
         t += n
-        objective = loss.value(P, Yp, epsilon).sum(axis=0) + 0.5 * reg * penalty_sum
+        objective = loss.value(P, Yp, epsilon).sum(axis=0)
+        if reg:
+            objective += 0.5 * reg * (sizes @ norms_sq)
         if not np.isfinite(W).all():
             raise ValueError(
                 f"SGD diverged at epoch {epoch} (weights are not finite); lower eta0 or alpha"
