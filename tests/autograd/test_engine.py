@@ -207,3 +207,12 @@ def test_slice_gradients_mix_with_dense_ones_like_torch(rng):
     expected[0] += 1
     expected[1] += 2
     np.testing.assert_allclose(leaf.grad, expected)
+
+
+def test_numpy_operands_defer_to_tensor_and_asarray_reads_values():
+    t = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = np.array([3.0, 4.0]) * t  # ndarray on the left must still build a graph
+    assert isinstance(y, ag.Tensor) and y.requires_grad
+    y.sum().backward()
+    np.testing.assert_allclose(t.grad, [3.0, 4.0])
+    np.testing.assert_array_equal(np.asarray(t), [1.0, 2.0])

@@ -275,6 +275,10 @@ class Tensor:
         extra += ", requires_grad=True" if self.requires_grad and not self._ctx else ""
         return f"Tensor({np.array2string(self.data, separator=', ')}, dtype={self.dtype}{extra})"
 
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> Array:
+        """``np.asarray(t)`` gives the values (no graph): plotting and metrics just work."""
+        return self.data if dtype is None else self.data.astype(dtype)
+
     def numpy(self) -> Array:
         """The underlying array (shared, not copied)."""
         return self.data
