@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-wait-ms", type=float, default=2.0)
     parser.add_argument("--max-queue", type=int, default=1024)
     parser.add_argument("--max-payload-bytes", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=None, help="ONNX Runtime intra-op threads")
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     run_server(
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         max_wait_ms=args.max_wait_ms,
         max_queue=args.max_queue,
         max_payload_bytes=args.max_payload_bytes,
+        threads=args.threads,
         log_level=args.log_level,
     )
 

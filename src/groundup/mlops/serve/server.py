@@ -42,6 +42,7 @@ def run_server(
     max_wait_ms: float = 2.0,
     max_queue: int = 1024,
     max_payload_bytes: int = 1_000_000,
+    threads: int | None = None,
     log_level: str = "info",
 ) -> None:
     """Serve ``model_uri`` over HTTP until interrupted (blocks).
@@ -57,7 +58,7 @@ def run_server(
         Where to listen (loopback by default; ``0.0.0.0`` inside a container).
     workers : int
         uvicorn worker processes.
-    batching, max_batch_size, max_wait_ms, max_queue, max_payload_bytes
+    batching, max_batch_size, max_wait_ms, max_queue, max_payload_bytes, threads
         Passed to :func:`groundup.mlops.serve.app.create_app`.
     log_level : str
         uvicorn's log level.
@@ -74,6 +75,7 @@ def run_server(
         "max_wait_ms": max_wait_ms,
         "max_queue": max_queue,
         "max_payload_bytes": max_payload_bytes,
+        "threads": threads,
     }
     create_app(str(model_uri), **options)  # refuse bad options here, not in every worker
     os.environ[ENV_MODEL] = str(model_uri)
