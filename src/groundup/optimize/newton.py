@@ -24,7 +24,10 @@ FTOL = 64 * np.finfo(np.float64).eps
 
 
 def newton_direction(H: NDArray[Any], g: NDArray[Any]) -> NDArray[Any]:
-    """Solve ``(H + τI) p = −g`` with τ >= 0 the smallest shift making ``H + τI`` SPD."""
+    """Solve ``(H + τI) p = −g`` with τ >= 0 the smallest shift making ``H + τI`` SPD.
+
+    See docs/notes/optimization.md (Newton's method).
+    """
     n = g.size
     diag = np.diag(H)
     beta = 1e-3 * max(1.0, float(np.max(np.abs(diag))))

@@ -34,6 +34,7 @@ def two_loop(
     ``pairs`` holds ``(s, y, ρ)`` oldest first. First loop (newest → oldest):
     ``αᵢ = ρᵢ sᵢᵀq; q ← q − αᵢ yᵢ``; then ``r = γ q`` with ``γ = sᵀy / yᵀy`` of the newest pair;
     second loop (oldest → newest): ``β = ρᵢ yᵢᵀr; r ← r + sᵢ (αᵢ − β)``.
+    See docs/notes/optimization.md.
     """
     q = g.copy()
     alphas = []

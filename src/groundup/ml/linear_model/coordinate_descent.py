@@ -15,7 +15,7 @@ from groundup.ml.linear_model._base import as_arrays, center, check_number
 
 
 def soft_threshold(z: float, t: float) -> float:
-    """S(z, t) = sign(z)·max(|z| − t, 0), the proximal map of t|·|."""
+    """S(z, t) = sign(z)·max(|z| − t, 0), the proximal map of t|·| (docs/notes/linear-models.md)."""
     return z - t if z > t else z + t if z < -t else 0.0
 
 
@@ -24,6 +24,7 @@ def duality_gap(X: NDArray[Any], y: NDArray[Any], w: NDArray[Any], l1: float, l2
 
     The dual point is the residual r = y − Xw scaled into the feasible set
     ‖Xᵀθ − l2·w‖_∞ <= l1; the gap is >= 0 and 0 exactly at the optimum.
+    See docs/notes/linear-models.md.
     """
     r = y - X @ w
     xta = X.T @ r - l2 * w
@@ -51,6 +52,7 @@ def enet_coordinate_descent(
     Works on the Gram matrix G = XᵀX and q = Xᵀy (O(d) per update, no pass over the samples):
     X_jᵀ r = q_j − G_j·w. Stops when a sweep moves no coefficient by more than tol·max|w|
     and the duality gap is <= tol·‖y‖² (scikit-learn's rule). Returns (w, gap, sweeps).
+    See docs/notes/linear-models.md.
     """
     d = X.shape[1]
     G = X.T @ X  # symmetric: row j is column j, and contiguous

@@ -58,6 +58,7 @@ def sgd(
     whose mean objective (loss + α/2‖w‖², measured before each step) failed to drop below
     best − tol for ``n_iter_no_change`` epochs in a row is frozen; the run ends when all are.
     Returns (W (d, K), b (K,), epochs of the longest-running column, t).
+    See docs/notes/linear-models.md.
     """
     n, d = X.shape
     K = Y.shape[1]
