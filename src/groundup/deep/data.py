@@ -105,10 +105,7 @@ class ArrayLoader:
             x = self.X[idx]
             if self.augment is not None:
                 x = self.augment(x, generator(self.seed, epoch, i))
-            # strided share: the DistributedSampler split, taken inside each global batch
-            yield Batch(
-                i,
-                x[self.rank :: self.world_size],
-                self.y[idx][self.rank :: self.world_size],
-                len(idx),
-            )
+            y = self.y[idx]
+            if self.world_size > 1:  # strided share: the DistributedSampler split of the batch
+                x, y = x[self.rank :: self.world_size], y[self.rank :: self.world_size]
+            yield Batch(i, x, y, len(idx))

@@ -284,8 +284,9 @@ class Trainer:
         n_step = sum(b.global_size for b in group)
         self.optimizer.zero_grad(set_to_none=True)
         for i, b in enumerate(group):
-            x = b.x.to(self.device, non_blocking=True)
-            y = b.y.to(self.device, non_blocking=True)
+            x, y = b.x, b.y
+            if x.device != self.device:
+                x, y = x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
             last = i == len(group) - 1
             sync = contextlib.nullcontext()
             if self.distributed and not last:
