@@ -302,6 +302,8 @@ def test_bad_inputs_are_refused():
         gm.f1_score([0, 1], [0, 1], pos_label=3)
     with pytest.raises(ValueError, match="average has to be one of"):
         gm.f1_score([0, 1], [0, 1], average="mean")
+    with pytest.raises(ValueError, match="Mix of label input types"):
+        gm.accuracy_score(["a", "b"], [0, 1])
     with pytest.raises(ValueError, match="continuous"):
         gm.accuracy_score([0.5, 1.0], [0.0, 1.0])
     with pytest.raises(ValueError, match="neither increasing nor decreasing"):

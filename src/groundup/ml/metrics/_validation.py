@@ -76,7 +76,7 @@ def check_targets(
             f"Classification metrics can't handle continuous targets (got types {sorted(types)})"
         )
     if (yt.dtype.kind in "USO") != (yp.dtype.kind in "USO"):
-        raise TypeError(f"Mix of label input types (string and number): {yt.dtype} and {yp.dtype}")
+        raise ValueError(f"Mix of label input types (string and number): {yt.dtype} and {yp.dtype}")
     labels = np.union1d(yt, yp)
     kind = "binary" if labels.size <= 2 else "multiclass"
     return kind, yt, yp, labels
