@@ -278,3 +278,17 @@ def test_dbscan_blocks_give_the_same_labels(digits, monkeypatch):
     monkeypatch.setattr(gdb, "_BLOCK_BYTES", 8 * 400 * 7)  # 7 rows per block
     np.testing.assert_array_equal(DBSCAN(eps=20.0, min_samples=4).fit(X).labels_, whole)
     np.testing.assert_array_equal(whole, skc.DBSCAN(eps=20.0, min_samples=4).fit(X).labels_)
+
+
+@pytest.mark.parametrize("linkage", ["ward", "complete", "average", "single"])
+def test_agglomerative_on_full_digits_within_002_of_sklearn(digits, linkage):
+    """All 1,797 raw digits (integer pixels, so distance ties exist): the ARI against the
+    true digit labels is within 0.02 of scikit-learn's."""
+    X, y = digits
+    ours = AgglomerativeClustering(10, linkage=linkage).fit(X)
+    ref = skc.AgglomerativeClustering(10, linkage=linkage).fit(X)
+    a, b = adjusted_rand_score(y, ours.labels_), adjusted_rand_score(y, ref.labels_)
+    agreement = adjusted_rand_score(ours.labels_, ref.labels_)
+    assert abs(a - b) <= 0.02, (
+        f"{linkage}: ARI ours {a:.4f} vs sklearn {b:.4f} (agreement {agreement:.4f})"
+    )
