@@ -55,9 +55,13 @@ def enet_coordinate_descent(
     See docs/notes/linear-models.md.
     """
     d = X.shape[1]
-    G = X.T @ X  # symmetric: row j is column j, and contiguous
-    grad = X.T @ y  # Xᵀr at w = 0, kept current as w changes
-    norms = np.diag(G).tolist()  # Python floats: the loop below is scalar work
+    G = X.T @ X  # symmetric: row j is column j
+    # Xᵀr at w = 0, kept current as w changes. For few features plain Python lists beat
+    # NumPy's per-call overhead on length-d vectors; past that, one array op per update.
+    small = d <= 32
+    grad: Any = (X.T @ y).tolist() if small else X.T @ y
+    rows: Any = G.tolist() if small else G
+    norms = np.diag(G).tolist()
     w = [0.0] * d
     gap_tol = tol * float(y @ y)
     gap = np.inf
@@ -70,7 +74,11 @@ def enet_coordinate_descent(
             old = w[j]
             new = soft_threshold(float(grad[j]) + nj * old, l1) / (nj + l2)
             if new != old:
-                grad -= (new - old) * G[j]
+                delta = new - old
+                if small:
+                    grad = [g - delta * h for g, h in zip(grad, rows[j])]
+                else:
+                    grad -= delta * rows[j]
                 w[j] = new
             d_max = max(d_max, abs(new - old))
             w_max = max(w_max, abs(new))
