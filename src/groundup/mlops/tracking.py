@@ -25,6 +25,7 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
 
 import contextlib  # noqa: E402 - telemetry must be off before mlflow is imported
+import functools  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -115,8 +116,12 @@ def setup_tracking(experiment: str = DEFAULT_EXPERIMENT, uri: str | None = None)
         return str(found.experiment_id)
 
 
+@functools.lru_cache(maxsize=8)
 def git_commit(folder: str | Path | None = None) -> str | None:
-    """The git commit of ``folder`` (default: this package's checkout), or None outside git."""
+    """The git commit of ``folder`` (default: this package's checkout), or None outside git.
+
+    Read once per process, so every run of one session records the same commit.
+    """
     where = Path(folder) if folder is not None else Path(__file__).resolve().parent
     try:
         out = subprocess.run(
@@ -385,6 +390,7 @@ def track_estimator(
     dataset_hash: str | None = None,
     experiment: str = DEFAULT_EXPERIMENT,
     artifact_path: str = "model",
+    val: tuple[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """Fit a groundup estimator inside a tracked run and log params, metrics, figure and model.
 
@@ -401,12 +407,15 @@ def track_estimator(
         Training data and the held-out split.
     run_name, model_name, dataset_hash, experiment, artifact_path
         Run and artifact naming (see :func:`start_run`).
+    val : (X, y) pair, optional
+        A validation split, scored as ``val_score`` (what model selection should compare,
+        keeping the test split for the final report).
 
     Returns
     -------
     dict
-        ``run_id``, ``test_score``, ``fit_seconds``, ``artifact_uri`` and the fitted
-        ``estimator``.
+        ``run_id``, ``test_score``, ``val_score`` (None without ``val``), ``fit_seconds``,
+        ``artifact_uri`` and the fitted ``estimator``.
     """
     import mlflow
 
@@ -424,9 +433,10 @@ def track_estimator(
         fit_seconds = time.perf_counter() - t0
         score = float(estimator.score(X_test, y_test))
         train_score = float(estimator.score(X_train, y_train))
-        mlflow.log_metrics(
-            {"test_score": score, "train_score": train_score, "fit_seconds": fit_seconds}
-        )
+        scores = {"test_score": score, "train_score": train_score, "fit_seconds": fit_seconds}
+        if val is not None:
+            scores["val_score"] = float(estimator.score(*val))
+        mlflow.log_metrics(scores)
         for attr in ("loss_curve_", "validation_score_", "train_score_"):
             curve = getattr(estimator, attr, None)
             if curve is not None and np.ndim(curve) == 1:
@@ -444,6 +454,7 @@ def track_estimator(
         return {
             "run_id": run.info.run_id,
             "test_score": score,
+            "val_score": scores.get("val_score"),
             "fit_seconds": fit_seconds,
             "artifact_uri": uri,
             "estimator": estimator,
