@@ -292,3 +292,25 @@ def test_agglomerative_on_full_digits_within_002_of_sklearn(digits, linkage):
     assert abs(a - b) <= 0.02, (
         f"{linkage}: ARI ours {a:.4f} vs sklearn {b:.4f} (agreement {agreement:.4f})"
     )
+
+
+@pytest.mark.parametrize("cov", ["full", "diag"])
+def test_gaussian_mixture_explicit_initial_values(cov):
+    X = load_wine().data[:, :4]
+    rng0 = np.random.default_rng(5)
+    means = X[rng0.choice(len(X), 3, replace=False)]
+    weights = np.array([0.2, 0.3, 0.5])
+    d = X.shape[1]
+    prec = (
+        np.stack([np.eye(d) / X.var(0).mean()] * 3) if cov == "full" else np.ones((3, d)) / X.var(0)
+    )
+    kw = {
+        "covariance_type": cov,
+        "means_init": means,
+        "weights_init": weights,
+        "precisions_init": prec,
+    }
+    ours, ref = GaussianMixture(3, **kw).fit(X), SkGaussianMixture(3, **kw).fit(X)
+    assert abs(ours.lower_bound_ - ref.lower_bound_) <= 1e-9
+    np.testing.assert_allclose(ours.means_, ref.means_, rtol=1e-7, atol=1e-8)
+    assert ours.n_iter_ == ref.n_iter_

@@ -147,6 +147,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         Number of initialisations.
     init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}
         How initial responsibilities are chosen.
+    weights_init, means_init, precisions_init : array-like or None
+        Fixed starting values replacing those from the initial responsibilities.
     random_state : int, RandomState or None
         Seed.
 
@@ -166,6 +168,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         max_iter: int = 100,
         n_init: int = 1,
         init_params: str = "kmeans",
+        weights_init: Any = None,
+        means_init: Any = None,
+        precisions_init: Any = None,
         random_state: Any = None,
     ):
         self.n_components = n_components
@@ -175,6 +180,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.max_iter = max_iter
         self.n_init = n_init
         self.init_params = init_params
+        self.weights_init = weights_init
+        self.means_init = means_init
+        self.precisions_init = precisions_init
         self.random_state = random_state
 
     def _check_params(self, n_samples: int) -> None:
@@ -220,6 +228,38 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             _, idx = kmeans_plusplus(X, k, random_state=rs)
             resp[idx, np.arange(k)] = 1.0
         return resp
+
+    def _initialize(self, X: NDArray[np.float64], rs: np.random.RandomState) -> None:
+        """Parameters from the initial responsibilities, overridden by any *_init given."""
+        k, d = self.n_components, X.shape[1]
+        resp = self._initial_resp(X, rs)
+        nk, means, cov = _gaussian_parameters(X, resp, self.reg_covar, self.covariance_type)
+        self.weights_ = nk / X.shape[0]
+        self.means_ = means
+        self.covariances_ = cov
+        if self.weights_init is not None:
+            w = np.asarray(self.weights_init, dtype=np.float64)
+            if w.shape != (k,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+                raise ValueError(
+                    f"weights_init must be {k} non-negative numbers summing to 1, got {w!r}"
+                )
+            self.weights_ = w.copy()
+        if self.means_init is not None:
+            m = np.asarray(self.means_init, dtype=np.float64)
+            if m.shape != (k, d):
+                raise ValueError(f"means_init must have shape ({k}, {d}), got {m.shape}")
+            self.means_ = m.copy()
+        if self.precisions_init is None:
+            self.precisions_cholesky_ = _precision_cholesky(cov, self.covariance_type)
+            return
+        prec = np.asarray(self.precisions_init, dtype=np.float64)
+        if self.covariance_type in ("diag", "spherical"):
+            self.precisions_cholesky_ = np.sqrt(prec)
+        else:
+            # lower factor L of the precision, Σ⁻¹ = L Lᵀ: the same role as L⁻ᵀ of Σ
+            mats = prec[None] if self.covariance_type == "tied" else prec
+            chol = np.stack([cholesky(P) for P in mats])
+            self.precisions_cholesky_ = chol[0] if self.covariance_type == "tied" else chol
 
     def _m_step(self, X: NDArray[np.float64], resp: NDArray[np.float64]) -> None:
         nk, self.means_, self.covariances_ = _gaussian_parameters(
@@ -276,7 +316,7 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         best_bound = -np.inf
         self.converged_ = False
         for _ in range(self.n_init):
-            self._m_step(X, self._initial_resp(X, rs))
+            self._initialize(X, rs)
             bound, converged, n_iter = -np.inf, False, 0
             for step in range(1, self.max_iter + 1):
                 n_iter = step
