@@ -8,27 +8,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from groundup.calculus import gradient
+
 GradSpec = Callable[[NDArray[Any]], Any] | bool | None
-
-
-def _central_difference(fun: Callable[[NDArray[Any]], Any], x: NDArray[Any]) -> NDArray[Any]:
-    """∂f/∂x_i ≈ (f(x + h e_i) − f(x − h e_i)) / 2h, by groundup.calculus when it is there."""
-    try:
-        from groundup.calculus import gradient  # type: ignore[attr-defined]
-    except ImportError:
-        return _own_central_difference(fun, x)
-    return np.asarray(gradient(fun, x), dtype=np.float64)
-
-
-def _own_central_difference(fun: Callable[[NDArray[Any]], Any], x: NDArray[Any]) -> NDArray[Any]:
-    """Central differences with h = ε^(1/3)·max(1, |x_i|) (the error-balancing step)."""
-    h = np.finfo(np.float64).eps ** (1 / 3) * np.maximum(1.0, np.abs(x))
-    g = np.empty_like(x)
-    for i in range(x.size):  # one pair of calls per coordinate: the definition itself
-        e = np.zeros_like(x)
-        e[i] = h[i]
-        g[i] = (float(fun(x + e)) - float(fun(x - e))) / (2 * h[i])
-    return g
 
 
 class Objective:
@@ -61,7 +43,7 @@ class Objective:
             f, g = out
         elif self.grad is None:
             f = self.fun(x)
-            g = _central_difference(self._counted, x)
+            g = gradient(self._counted, x)  # central differences, 2n calls
         else:
             f, g = self.fun(x), self.grad(x)
         g = np.asarray(g, dtype=np.float64).reshape(-1)
