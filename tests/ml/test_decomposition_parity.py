@@ -184,3 +184,26 @@ def test_pca_probabilistic_score_matches_sklearn():
         np.testing.assert_allclose(ours.score_samples(X), ref.score_samples(X), rtol=1e-9)
         np.testing.assert_allclose(ours.get_precision(), ref.get_precision(), rtol=1e-8, atol=1e-10)
         assert abs(ours.score(X) - ref.score(X)) <= 1e-9 * abs(ref.score(X))
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "cancer", "digits"])
+def test_pca_mle_dimension_matches_sklearn(name):
+    from sklearn.decomposition._pca import _assess_dimension
+
+    from groundup.ml.decomposition.pca import assess_dimension
+
+    X = _data(name)
+    X = (X - X.mean(0)) / np.where(X.std(0) > 0, X.std(0), 1.0)
+    ours, ref = PCA("mle").fit(X), skd.PCA("mle").fit(X)
+    assert ours.n_components_ == ref.n_components_
+    spectrum = (
+        ref.explained_variance_
+        if ref.n_components_ == X.shape[1]
+        else skd.PCA().fit(X).explained_variance_
+    )
+    for rank in (1, 2, X.shape[1] // 2):
+        np.testing.assert_allclose(
+            assess_dimension(spectrum, rank, X.shape[0]),
+            _assess_dimension(spectrum, rank, X.shape[0]),
+            rtol=1e-10,
+        )

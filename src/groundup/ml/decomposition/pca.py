@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from math import lgamma
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,59 @@ from groundup.linalg import cho_solve, cholesky, eigh
 from groundup.ml.decomposition._linalg import randomized_svd, svd_flip_v, thin_svd
 
 _SOLVERS = ("auto", "full", "covariance_eigh", "randomized")
+
+
+def assess_dimension(spectrum: NDArray[np.float64], rank: int, n_samples: int) -> float:
+    """Log-evidence of a rank-``rank`` probabilistic PCA model (Minka 2000, Laplace approx.).
+
+    With eigenvalues λ₁ ≥ … ≥ λ_d and v = mean of the discarded ones,
+    log p(D | k) ≈ log p(U) − (n/2) Σ_{i≤k} log λᵢ − (n(d−k)/2) log v + ((m+k)/2) log 2π
+    − ½ log|A_Z| − (k/2) log n, m = dk − k(k+1)/2, with
+    log|A_Z| = Σ_{i≤k} Σ_{j>i} [log((λᵢ − λⱼ)(1/λ̂ⱼ − 1/λ̂ᵢ)) + log n] (λ̂ⱼ = v for j > k).
+    See docs/notes/dimensionality-reduction.md.
+
+    Parameters
+    ----------
+    spectrum : ndarray of shape (d,)
+        Covariance eigenvalues, descending.
+    rank : int
+        Candidate dimension, 1 ≤ rank < d.
+    n_samples : int
+        Number of samples.
+
+    Returns
+    -------
+    float
+    """
+    d = spectrum.shape[0]
+    if not 1 <= rank < d:
+        raise ValueError(f"the tested rank should be in [1, n_features - 1], got {rank}")
+    eps = 1e-15
+    if spectrum[rank - 1] < eps:
+        return -np.inf  # a numerically zero eigenvalue cannot carry the model
+    i = np.arange(1, rank + 1)
+    pu = (
+        -rank * np.log(2.0)
+        + sum(lgamma((d - k + 1) / 2.0) for k in i)
+        - np.log(np.pi) * np.sum(d - i + 1) / 2.0
+    )
+    pl = -np.sum(np.log(spectrum[:rank])) * n_samples / 2.0
+    v = max(eps, float(np.sum(spectrum[rank:])) / (d - rank))
+    pv = -np.log(v) * n_samples * (d - rank) / 2.0
+    m = d * rank - rank * (rank + 1.0) / 2.0
+    pp = np.log(2.0 * np.pi) * (m + rank) / 2.0
+    hat = spectrum.copy()
+    hat[rank:] = v
+    ii, jj = np.triu_indices(d, 1)
+    keep = ii < rank
+    ii, jj = ii[keep], jj[keep]
+    pa = float(
+        np.sum(
+            np.log((spectrum[ii] - spectrum[jj]) * (1.0 / hat[jj] - 1.0 / hat[ii]))
+            + np.log(n_samples)
+        )
+    )
+    return float(pu + pl + pv + pp - pa / 2.0 - rank * np.log(n_samples) / 2.0)
 
 
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
@@ -28,8 +82,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_components : int, float in (0, 1) or None
-        Components kept: a count, the variance fraction to reach, or all.
+    n_components : int, float in (0, 1), 'mle' or None
+        Components kept: a count, the variance fraction to reach, Minka's MLE of the
+        dimension (:func:`assess_dimension`), or all.
     whiten : bool
         Scale projections to unit variance.
     svd_solver : {'auto', 'full', 'covariance_eigh', 'randomized'}
@@ -97,8 +152,13 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if self.svd_solver not in _SOLVERS:
             raise ValueError(f"svd_solver must be one of {_SOLVERS}, got {self.svd_solver!r}")
         nc = self.n_components
-        if nc is None:
-            k_req: float = min(n, d)
+        k_req: float | str
+        if isinstance(nc, str) and nc == "mle":
+            if n < d:
+                raise ValueError("n_components='mle' is only supported if n_samples >= n_features")
+            k_req = "mle"
+        elif nc is None:
+            k_req = min(n, d)
         elif isinstance(nc, numbers.Integral) and not isinstance(nc, bool):
             if not 0 <= nc <= min(n, d):
                 raise ValueError(
@@ -115,6 +175,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         solver = self.svd_solver
         if solver == "auto":
             solver = "covariance_eigh" if d <= 1000 and n >= 10 * d else "full"
+        if solver == "randomized" and k_req == "mle":
+            raise ValueError(
+                "n_components='mle' needs the full spectrum: use svd_solver 'full' or 'covariance_eigh'"
+            )
         if solver == "randomized" and not (isinstance(k_req, int) and 1 <= k_req < min(n, d)):
             raise ValueError(
                 f"svd_solver='randomized' needs an integer 1 <= n_components < {min(n, d)}, got {nc!r}"
@@ -146,7 +210,10 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             var = S**2 / (n - 1)
             total = float(np.var(Xc, axis=0, ddof=1).sum())
         ratio = var / total if total > 0 else np.zeros_like(var)
-        if isinstance(k_req, float):
+        if k_req == "mle":
+            evidence = [-np.inf] + [assess_dimension(var, r, n) for r in range(1, var.size)]
+            k = int(np.argmax(evidence))
+        elif isinstance(k_req, float):
             k = int(np.searchsorted(np.cumsum(ratio), k_req, side="right") + 1)
             k = min(k, var.size)
         else:
