@@ -48,3 +48,9 @@ def test_table_rejects_rows_of_the_wrong_width():
     t = Table("t", ["a", "b"])
     with pytest.raises(ValueError, match="row has 3 cells; table 't' has 2 columns"):
         t.add(1, 2, 3)
+
+
+def test_markdown_escapes_pipes_inside_cells():
+    t = Table("t", ["op", "value"])
+    t.add("qr (|R|)", 1.0)
+    assert "| qr (\\|R\\|) | 1 |" in t.to_markdown()

@@ -41,7 +41,10 @@ class Table:
     def to_markdown(self) -> str:
         head = "| " + " | ".join(self.columns) + " |"
         rule = "|" + "|".join("---" for _ in self.columns) + "|"
-        body = ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in self.rows]
+        # a literal pipe would end the Markdown cell early: escape it
+        body = [
+            "| " + " | ".join(_fmt(c).replace("|", "\\|") for c in row) + " |" for row in self.rows
+        ]
         return "\n".join([f"### {self.title}", "", head, rule, *body, ""])
 
     def to_rich(self) -> RichTable:
