@@ -112,6 +112,14 @@ def test_accuracy_and_confusion_matrix(rng, iris_preds):
     _close(gm.accuracy_score(y, p, sample_weight=w), skm.accuracy_score(y, p, sample_weight=w))
     _close(gm.accuracy_score(y, p, normalize=False), skm.accuracy_score(y, p, normalize=False))
     np.testing.assert_array_equal(gm.confusion_matrix(y, p), skm.confusion_matrix(y, p))
+    iw = np.arange(y.size) % 3
+    assert (
+        gm.confusion_matrix(y, p, sample_weight=iw).dtype
+        == skm.confusion_matrix(y, p, sample_weight=iw).dtype
+    )
+    np.testing.assert_array_equal(
+        gm.confusion_matrix(y, p, sample_weight=iw), skm.confusion_matrix(y, p, sample_weight=iw)
+    )
     for norm in ("true", "pred", "all"):
         _close(
             gm.confusion_matrix(y, p, normalize=norm), skm.confusion_matrix(y, p, normalize=norm)

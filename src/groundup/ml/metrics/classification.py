@@ -109,8 +109,8 @@ def confusion_matrix(
     if w is not None:
         ti *= w[:, None]
     cm = ti.T @ pi
-    if w is None or np.all(np.asarray(w) == np.round(w)):
-        cm = cm.astype(np.int64) if w is None else cm
+    if w is None or np.asarray(sample_weight).dtype.kind in "iub":
+        cm = np.rint(cm).astype(np.int64)  # integer counts stay integers, as in sklearn
     if normalize is None:
         return cm
     cm = cm.astype(np.float64)
