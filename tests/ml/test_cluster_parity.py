@@ -155,7 +155,7 @@ def test_dbscan_labels_equal_sklearn(digits, blobs, data, eps, min_samples):
 
 def test_dbscan_weights_and_precomputed(blobs, rng):
     X = blobs[0][:200]
-    w = rng.integers(1, 4, 200)
+    w = rng.integers(-1, 4, 200)  # negative weights are allowed, as in sklearn
     ours = DBSCAN(eps=0.6, min_samples=6).fit(X, sample_weight=w)
     ref = skc.DBSCAN(eps=0.6, min_samples=6).fit(X, sample_weight=w)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)

@@ -50,8 +50,10 @@ def components(n: int, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArra
             return label
 
 
-def check_sample_weight(sample_weight: Any, n: int) -> NDArray[np.float64]:
-    """Validated non-negative per-sample weights (ones when None)."""
+def check_sample_weight(
+    sample_weight: Any, n: int, *, non_negative: bool = True
+) -> NDArray[np.float64]:
+    """Validated per-sample weights (ones when None); non-negative unless told otherwise."""
     if sample_weight is None:
         return np.ones(n)
     w = np.asarray(sample_weight, dtype=np.float64)
@@ -61,7 +63,7 @@ def check_sample_weight(sample_weight: Any, n: int) -> NDArray[np.float64]:
         raise ValueError(f"sample_weight.shape == {w.shape}, expected ({n},)!")
     if not np.isfinite(w).all():
         raise ValueError("sample_weight contains NaN or infinity")
-    if (w < 0).any():
+    if non_negative and (w < 0).any():
         raise ValueError(f"sample_weight must be non-negative, got minimum {w.min()}")
     if not w.any():
         raise ValueError("Sample weights must contain at least one non-zero number.")

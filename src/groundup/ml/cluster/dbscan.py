@@ -99,7 +99,8 @@ class DBSCAN(ClusterMixin, BaseEstimator):
         if self.metric == "precomputed" and X.shape[0] != X.shape[1]:
             raise ValueError(f"precomputed distances must be square, got shape {X.shape}")
         n = X.shape[0]
-        w = check_sample_weight(sample_weight, n)
+        # like sklearn, a negative weight is allowed: it keeps its neighbours from being core
+        w = check_sample_weight(sample_weight, n, non_negative=False)
         rows, cols = _neighbour_pairs(X, float(self.eps), self.metric)
         mass = np.bincount(rows, weights=w[cols], minlength=n)
         core = mass >= self.min_samples
