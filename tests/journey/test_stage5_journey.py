@@ -23,10 +23,12 @@ def test_upsample_matrix_matches_the_dataset_upsampler(rng):
     np.testing.assert_allclose(A @ images @ A.T, upsample_images(images, 16), atol=1e-6)
 
 
-def test_stage5_quick_journey(tmp_path: Path, monkeypatch) -> None:
+def test_stage5_quick_journey(tmp_path: Path, tmp_path_factory, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'store' / 'mlruns.db'}")
-    (tmp_path / "store").mkdir()
+    # the session's throw-away store (shared with tests/mlops: its schema takes seconds)
+    store = tmp_path_factory.getbasetemp() / "mlops-store"
+    store.mkdir(exist_ok=True)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store / 'mlruns.db'}")
     status = run_journey(
         [5], quick=True, reports_dir=tmp_path / "reports", console=Console(quiet=True)
     )
