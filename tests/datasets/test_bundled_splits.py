@@ -101,3 +101,12 @@ def test_stdlib_corpus_holds_out_whole_files(tmp_path) -> None:
     assert len(files) == 1 and files[0].parent == tmp_path
     assert stdlib_corpus("val", root=tmp_path) == files[0].read_text()
     assert len(stdlib_files("all", root=tmp_path)) == 20
+
+
+def test_importing_datasets_does_not_import_torch() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, groundup.datasets; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # the classical-ML stages use it without torch

@@ -151,3 +151,32 @@ def test_bad_configuration_and_data_are_refused() -> None:
         Trainer(_model(), TrainConfig(progress=False), (X, y))
     with pytest.raises(ValueError, match="precision 'fp16' needs a CUDA device"):
         Trainer(_model(), TrainConfig(precision="fp16", device="cpu", progress=False), _data())
+
+
+def test_progress_bar_and_csv_logger_do_not_change_training(tmp_path, capsys) -> None:
+    from groundup.deep import CallbackProtocol, CSVLogger, read_metrics_csv
+
+    X, y = _data()
+    runs = []
+    for progress in (False, True):
+        cfg = TrainConfig(epochs=2, batch_size=32, progress=progress, num_threads=1)
+        logger = CSVLogger(tmp_path / f"m{progress}.csv")
+        assert isinstance(logger, CallbackProtocol)
+        runs.append(Trainer(_model(), cfg, (X, y), (X, y), callbacks=[logger]).fit())
+    assert "epoch 2/2" in capsys.readouterr().out
+    keys = ["train_loss", "train_acc", "val_loss", "val_acc"]
+    assert [[r[k] for k in keys] for r in runs[0]] == [[r[k] for k in keys] for r in runs[1]]
+    rows = read_metrics_csv(tmp_path / "mTrue.csv")
+    assert [r["val_loss"] for r in rows] == [r["val_loss"] for r in runs[1]]
+
+
+def test_summary_lists_layers_and_totals(capsys) -> None:
+    from groundup.deep.models import count_parameters, summary
+
+    model = create("lenet", in_channels=1, image_size=16)
+    s = summary(model, (1, 1, 16, 16))
+    printed = capsys.readouterr().out
+    assert f"total parameters {count_parameters(model):,}" in printed
+    shapes = {name: shape for name, _, shape, _ in s.rows}
+    assert shapes["features.0"] == (1, 6, 16, 16) and shapes["features.5"] == (1, 16, 2, 2)
+    assert sum(p for *_, p in s.rows) == count_parameters(model) == s.total_params

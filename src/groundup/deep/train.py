@@ -445,7 +445,10 @@ class Trainer:
 
 
 class _Progress:
-    """A rich progress bar with loss, accuracy and throughput — or nothing when disabled."""
+    """A rich progress bar (loss, accuracy, samples/s) per epoch, then one summary line per epoch.
+
+    The bar is transient; the epoch lines stay, so a log reads like a table.
+    """
 
     def __init__(self, enabled: bool, epochs: int, steps_per_epoch: int) -> None:
         self.enabled, self.epochs, self.total = enabled, epochs, steps_per_epoch
@@ -455,15 +458,14 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.enabled:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             self.bar = Progress(
                 TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}"),
+                BarColumn(bar_width=24),
+                MofNCompleteColumn(),
                 TextColumn("{task.fields[stats]}"),
-                TimeRemainingColumn(),
-                transient=False,
+                transient=True,
             )
             self.bar.__enter__()
         return self
@@ -485,15 +487,19 @@ class _Progress:
         stats = None
         if self.tick % 10 == 0:  # formatting every step would cost more than it shows
             stats = (
-                f"loss {sums['loss'] / max(sums['count'], 1):.4f}  "
-                f"acc {sums['correct'] / max(sums['count'], 1):.3f}  "
-                f"{samples / max(elapsed, 1e-9):,.0f} samples/s"
+                f"loss {sums['loss'] / max(sums['count'], 1):.4f} "
+                f"acc {sums['correct'] / max(sums['count'], 1):.3f} "
+                f"{samples / max(elapsed, 1e-9):,.0f}/s"
             )
         self.bar.update(self.task, advance=1, **({"stats": stats} if stats else {}))
 
     def end_epoch(self, row: dict[str, Any]) -> None:
         if self.bar is not None:
+            self.bar.remove_task(self.task)
             stats = "  ".join(
                 f"{k} {v:.4f}" for k, v in row.items() if k.startswith(("train_", "val_"))
             )
-            self.bar.update(self.task, stats=stats)
+            self.bar.console.print(
+                f"epoch {row['epoch']}/{self.epochs}  {stats}  {row['samples_per_s']:,.0f} samples/s",
+                highlight=False,
+            )
