@@ -338,9 +338,9 @@ class KMeans(_KMeansBase):
 class MiniBatchKMeans(_KMeansBase):
     """K-means on random mini-batches: each centre moves toward its batch points at rate 1/count.
 
-    For a batch B with assignments c(x): μ_c ← μ_c + Σ_{x∈B, c(x)=c} w_x (x − μ_c) / N_c
-    where N_c is the total weight the centre has absorbed so far (a per-centre learning rate
-    that decays like 1/N_c). Seeded by k-means++ on a random subset (best of ``n_init`` on a
+    For a batch B (drawn with probability ∝ sample weight) with assignments c(x):
+    μ_c ← μ_c + Σ_{x∈B, c(x)=c} (x − μ_c) / N_c where N_c counts every point the centre
+    has absorbed so far (a per-centre learning rate that decays like 1/N_c). Seeded by k-means++ on a random subset (best of ``n_init`` on a
     validation subset); stops early when the smoothed batch inertia stops improving.
     See docs/notes/clustering.md.
 
@@ -361,7 +361,10 @@ class MiniBatchKMeans(_KMeansBase):
     init_size : int, optional
         Samples used for seeding (default 3·batch_size, at least 3k).
     n_init : int or 'auto'
-        Number of seedings compared ('auto': 3 for k-means++ / random).
+        Number of seedings compared ('auto': 1 for k-means++, 3 for random).
+    reassignment_ratio : float
+        A centre whose absorbed weight falls below this fraction of the largest is moved
+        to a random batch point (checked every ~10·k samples, as in scikit-learn).
     random_state : int, RandomState or None
         Seed.
 
@@ -373,6 +376,8 @@ class MiniBatchKMeans(_KMeansBase):
     labels_: NDArray[np.intp]
     inertia_: float
     n_steps_: int
+    _since_reassign: int
+    _random_state: np.random.RandomState
     _counts: NDArray[np.float64]
     _n_features_out: int
 
@@ -387,27 +392,45 @@ class MiniBatchKMeans(_KMeansBase):
         max_no_improvement: int | None = 10,
         init_size: int | None = None,
         n_init: int | str = "auto",
+        reassignment_ratio: float = 0.01,
         random_state: Any = None,
     ):
         self.n_clusters = n_clusters
         self.init = init
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.reassignment_ratio = reassignment_ratio
         self.tol = tol
         self.max_no_improvement = max_no_improvement
         self.init_size = init_size
         self.n_init = n_init
         self.random_state = random_state
 
+    def _init_size(self, n: int) -> int:
+        size = self.init_size if self.init_size is not None else 3 * min(self.batch_size, n)
+        if size < self.n_clusters:
+            size = 3 * self.n_clusters
+        return int(min(size, n))
+
+    def _one_seed(
+        self, X: NDArray[np.float64], w: NDArray[np.float64], rs: np.random.RandomState, init: str
+    ) -> NDArray[np.float64]:
+        """One seeding, on a random subset of ``init_size`` rows when that is smaller than X."""
+        n, k = X.shape[0], self.n_clusters
+        size = self._init_size(n)
+        sub = rs.randint(0, n, size) if size < n else np.arange(n)
+        Xs, ws = X[sub], w[sub]
+        if init == "k-means++":
+            return _kmeans_pp(Xs, k, (Xs * Xs).sum(axis=1), ws, rs)[0]
+        return Xs[rs.choice(Xs.shape[0], size=k, replace=False, p=ws / ws.sum())]
+
     def _seed(
         self, X: NDArray[np.float64], w: NDArray[np.float64], rs: np.random.RandomState
     ) -> NDArray[np.float64]:
+        """Best of ``n_init`` seedings by inertia on a random validation subset."""
         init = _check_init(self.init, self.n_clusters, X.shape[1])
         if not isinstance(init, str):
             return init.copy()
-        n, k = X.shape[0], self.n_clusters
-        init_size = self.init_size if self.init_size is not None else 3 * self.batch_size
-        init_size = min(max(init_size, 3 * k), n)
         n_init = self.n_init
         if isinstance(n_init, str):
             if n_init != "auto":
@@ -415,17 +438,12 @@ class MiniBatchKMeans(_KMeansBase):
             n_init = 3 if init == "random" else 1
         elif not isinstance(n_init, numbers.Integral) or n_init < 1:
             raise ValueError(f"n_init must be 'auto' or an integer >= 1, got {n_init!r}")
-        valid = rs.randint(0, n, init_size)
+        valid = rs.randint(0, X.shape[0], self._init_size(X.shape[0]))
+        Xv, wv = X[valid], w[valid]
         best, best_inertia = None, np.inf
         for _ in range(int(n_init)):
-            sub = rs.randint(0, n, init_size)
-            Xs, ws = X[sub], w[sub]
-            if init == "k-means++":
-                centers, _ = _kmeans_pp(Xs, k, (Xs * Xs).sum(axis=1), ws, rs)
-            else:
-                centers = Xs[rs.choice(init_size, size=k, replace=False, p=ws / ws.sum())]
-            _, d = _assign(X[valid], centers, (X[valid] ** 2).sum(axis=1))
-            inertia = float(d @ w[valid])
+            centers = self._one_seed(X, w, rs, init)
+            inertia = float(_assign(Xv, centers, (Xv * Xv).sum(axis=1))[1] @ wv)
             if inertia < best_inertia:
                 best, best_inertia = centers, inertia
         assert best is not None
@@ -437,6 +455,8 @@ class MiniBatchKMeans(_KMeansBase):
         wb: NDArray[np.float64],
         centers: NDArray[np.float64],
         counts: NDArray[np.float64],
+        rs: np.random.RandomState,
+        reassign: bool,
     ) -> float:
         """One mini-batch update in place; returns the batch inertia (before the update)."""
         labels, d = _assign(Xb, centers, (Xb * Xb).sum(axis=1))
@@ -445,10 +465,30 @@ class MiniBatchKMeans(_KMeansBase):
         onehot[np.arange(Xb.shape[0]), labels] = wb
         mass = onehot.sum(axis=0)
         hit = mass > 0
-        counts[hit] += mass[hit]
         sums = onehot.T @ Xb
-        centers[hit] += (sums[hit] - mass[hit, None] * centers[hit]) / counts[hit, None]
+        # running mean of everything the centre has absorbed: (N·μ + Σ w x) / (N + Σ w)
+        centers[hit] = (centers[hit] * counts[hit, None] + sums[hit]) / (counts[hit] + mass[hit])[
+            :, None
+        ]
+        counts[hit] += mass[hit]
+        if reassign and self.reassignment_ratio > 0:
+            low = counts < self.reassignment_ratio * counts.max()
+            if low.sum() > 0.5 * Xb.shape[0]:  # move at most half a batch of centres
+                low[np.argsort(counts)[int(0.5 * Xb.shape[0]) :]] = False
+            n_low = int(low.sum())
+            if n_low:
+                centers[low] = Xb[rs.choice(Xb.shape[0], replace=False, size=n_low)]
+            # restart their counts at the smallest healthy count, not at zero
+            counts[low] = np.min(counts[~low])
         return float(d @ wb)
+
+    def _due_reassign(self, counts: NDArray[np.float64], batch: int) -> bool:
+        """Reassignment runs when a centre is still empty or every ~10·k samples."""
+        self._since_reassign += batch
+        if (counts == 0).any() or self._since_reassign >= 10 * self.n_clusters:
+            self._since_reassign = 0
+            return True
+        return False
 
     def fit(self, X: Any, y: Any = None, sample_weight: ArrayLike | None = None) -> MiniBatchKMeans:
         """Seed, then update the centres batch by batch until max_iter passes or early stop.
@@ -480,10 +520,14 @@ class MiniBatchKMeans(_KMeansBase):
         ewa, best_ewa, no_improve = None, np.inf, 0
         alpha = min(2.0 * batch / (n + 1), 1.0)
         step = 0
+        self._since_reassign = 0
+        p_draw, unit = w / w.sum(), np.ones(batch)
         for step in range(n_steps):  # a loop over batches, each one vectorised
-            idx = rs.randint(0, n, batch)
+            # batches are drawn in proportion to the weights, then count once each (sklearn ≥ 1.7)
+            idx = rs.choice(n, batch, p=p_draw, replace=True)
             old = centers.copy() if tol > 0 else centers
-            inertia = self._step(X[idx], w[idx], centers, counts) / batch
+            due = self._due_reassign(counts, batch)
+            inertia = self._step(X[idx], unit, centers, counts, rs, due) / batch
             if step == 0:
                 continue
             ewa = inertia if ewa is None else ewa * (1 - alpha) + inertia * alpha
@@ -522,16 +566,25 @@ class MiniBatchKMeans(_KMeansBase):
         self
         """
         first = not hasattr(self, "cluster_centers_")
+        if not hasattr(self, "_random_state"):  # kept across calls, as sklearn does
+            self._random_state = check_random_state(self.random_state)
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=first).astype(np.float64)
         w = check_sample_weight(sample_weight, X.shape[0])
         if first:
             _check_common(self, X.shape[0])
-            self._random_state = check_random_state(self.random_state)
-            self.cluster_centers_ = self._seed(X, w, self._random_state)
+            init = _check_init(self.init, self.n_clusters, X.shape[1])
+            # the first batch is seeded once, without a validation draw (as sklearn does)
+            self.cluster_centers_ = (
+                init.copy()
+                if not isinstance(init, str)
+                else self._one_seed(X, w, self._random_state, init)
+            )
             self._counts = np.zeros(self.n_clusters)
             self.n_steps_ = 0
+            self._since_reassign = 0
             self._n_features_out = self.n_clusters
-        self._step(X, w, self.cluster_centers_, self._counts)
+        due = self._due_reassign(self._counts, X.shape[0])
+        self._step(X, w, self.cluster_centers_, self._counts, self._random_state, due)
         self.n_steps_ += 1
         self.labels_, d = _assign(X, self.cluster_centers_, (X * X).sum(axis=1))
         self.inertia_ = float(d @ w)
