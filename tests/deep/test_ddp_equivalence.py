@@ -8,7 +8,6 @@ exit code alone is not trusted (gloo can abort while exiting), the COMPLETE mark
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
@@ -23,7 +22,6 @@ NO_DROPOUT = {"dropout": 0.0}  # per-rank dropout masks cannot match one process
 
 
 def test_two_process_ddp_matches_one_process(tmp_path: Path) -> None:
-    t0 = time.perf_counter()
     two = train_run(
         "mlp",
         "digits",
@@ -34,7 +32,6 @@ def test_two_process_ddp_matches_one_process(tmp_path: Path) -> None:
         overrides=OVERRIDES,
         model_overrides=NO_DROPOUT,
     )
-    ddp_seconds = time.perf_counter() - t0
     one = train_run(
         "mlp",
         "digits",
@@ -45,7 +42,7 @@ def test_two_process_ddp_matches_one_process(tmp_path: Path) -> None:
         overrides=OVERRIDES,
         model_overrides=NO_DROPOUT,
     )
-    assert (two / "COMPLETE").exists() and ddp_seconds < 120
+    assert (two / "COMPLETE").exists()
 
     a = load_checkpoint(latest_checkpoint(two / "checkpoints"))
     b = load_checkpoint(latest_checkpoint(one / "checkpoints"))
@@ -56,9 +53,7 @@ def test_two_process_ddp_matches_one_process(tmp_path: Path) -> None:
         for k in b.tensors["model"]
     )
     scale = max(b.tensors["model"][k].abs().max().item() for k in b.tensors["model"])
-    print(
-        f"DDP run {ddp_seconds:.1f} s; max |w_ddp - w_single| = {max_diff:.2e} (max |w| {scale:.2f})"
-    )
+    print(f"max |w_ddp - w_single| = {max_diff:.2e} (max |w| {scale:.2f})")
     assert max_diff < 1e-5 * scale, (max_diff, scale)
     # the weights moved a lot from initialisation, so agreement is not trivial
     moved = (b.tensors["model"]["net.1.weight"] - _initial_weights(one)).abs().max().item()
