@@ -58,7 +58,8 @@ def test_ui_command_points_at_the_same_store(store):
     assert argv[argv.index("--backend-store-uri") + 1] == store
     root = argv[argv.index("--default-artifact-root") + 1]
     assert root == (Path(store.removeprefix("sqlite:///")).parent / "mlartifacts").as_uri()
-    assert argv[-2:] == ["--port", "5055"]
+    assert argv[-4:] == ["--port", "5055", "--workers", "1"]
+    assert tracking.ui_env()["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] == "false"
     with pytest.raises(ValueError, match="port must lie in 1..65535, got 0"):
         tracking.ui_command(0)
 

@@ -525,7 +525,12 @@ def list_runs(limit: int = 20, *, uri: str | None = None) -> list[dict[str, Any]
 
 
 def ui_command(port: int = 5000, *, host: str = "127.0.0.1", uri: str | None = None) -> list[str]:
-    """The argv that starts the MLflow UI on the same store (and artifact folder)."""
+    """The argv that starts the MLflow UI on the same store (and artifact folder).
+
+    One worker: the UI reads a local store for one person. Run it with :func:`ui_env`, which
+    also switches off MLflow 3's background job runner (a process tree of task consumers that
+    a local UI does not need and that outlives a terminated parent).
+    """
     if not 0 < int(port) < 65536:
         raise ValueError(f"port must lie in 1..65535, got {port}")
     uri = uri or tracking_uri()
@@ -533,7 +538,18 @@ def ui_command(port: int = 5000, *, host: str = "127.0.0.1", uri: str | None = N
     root = artifact_root(uri)
     if root is not None:
         argv += ["--default-artifact-root", root]
-    return argv + ["--host", host, "--port", str(int(port))]
+    return argv + ["--host", host, "--port", str(int(port)), "--workers", "1"]
+
+
+def ui_env() -> dict[str, str]:
+    """The environment for :func:`ui_command`: this one, telemetry and job execution off."""
+    env = dict(os.environ)
+    env.update(
+        MLFLOW_DISABLE_TELEMETRY="true",
+        DO_NOT_TRACK="true",
+        MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false",
+    )
+    return env
 
 
 __all__ = [
@@ -550,4 +566,5 @@ __all__ = [
     "track_estimator",
     "tracking_uri",
     "ui_command",
+    "ui_env",
 ]
