@@ -28,6 +28,7 @@ from groundup.deep.models.resnet import (
     resnet56,
 )
 from groundup.deep.models.summary import count_parameters, summary
+from groundup.deep.models.transformer import Seq2SeqTransformer
 from groundup.deep.models.vit import VIT_CONFIGS, ViT, ViTConfig, vit
 
 
@@ -49,6 +50,7 @@ _REGISTRY: dict[str, Callable[..., nn.Module]] = {
     "vit-tiny": lambda **kw: vit("vit-tiny", **kw),
     "vit-small": lambda **kw: vit("vit-small", **kw),
     "gpt": gpt,
+    "transformer": Seq2SeqTransformer,
 }
 
 # models whose shape depends on the input side; the others are size-agnostic
