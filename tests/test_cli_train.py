@@ -36,3 +36,10 @@ def test_bad_arguments_are_refused_with_a_message(tmp_path: Path):
     assert unknown.returncode != 0 and "unknown model 'no-such-model'" in unknown.stderr
     missing = _groundup("evaluate", str(tmp_path / "nowhere"))
     assert missing.returncode != 0 and "is not a run folder" in missing.stderr
+
+
+def test_generate_refuses_a_missing_run_and_a_bad_temperature(tmp_path: Path):
+    missing = _groundup("generate", str(tmp_path / "nowhere"), "--prompt", "x")
+    assert missing.returncode != 0 and "is not a run folder" in missing.stderr
+    bad = _groundup("generate", str(tmp_path), "--temperature", "0")
+    assert bad.returncode != 0 and "--temperature must be > 0" in bad.stderr

@@ -160,19 +160,44 @@ def train(
     resume: Annotated[
         Path | None, typer.Option(help="Continue this run folder from its last checkpoint.")
     ] = None,
-    nproc: Annotated[int, typer.Option(help="Processes (DDP under torchrun) .")] = 1,
+    nproc: Annotated[int, typer.Option(help="Processes (DDP under torchrun).")] = 1,
+    corpus: Annotated[str, typer.Option(help="Text corpus for language models.")] = "stdlib",
+    tokenizer: Annotated[
+        str, typer.Option(help="Tokenizer for language models: char or bpe.")
+    ] = "char",
+    max_minutes: Annotated[
+        float | None, typer.Option(help="Wall-clock training budget (language models).")
+    ] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Step budget (language models).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
     """Train a model with the groundup Trainer; the run folder is the last line printed."""
     from groundup.deep.models import list_models
-    from groundup.deep.runs import train_run
 
+    if nproc < 1:
+        raise typer.BadParameter(f"--nproc must be >= 1, got {nproc}")
+    if model == "gpt":
+        from groundup.deep.lm import train_gpt_run
+
+        if tokenizer not in ("char", "bpe"):
+            raise typer.BadParameter(f"--tokenizer must be char or bpe, got {tokenizer!r}")
+        run_dir = train_gpt_run(
+            corpus=corpus,
+            tokenizer=tokenizer,
+            out=out,
+            max_minutes=max_minutes,
+            max_steps=max_steps,
+            seed=seed,
+            quiet=quiet,
+        )
+        print(run_dir)
+        return
     if model not in list_models():
         raise typer.BadParameter(
             f"unknown model {model!r}; available: {', '.join(list_models())}", param_hint="MODEL"
         )
-    if nproc < 1:
-        raise typer.BadParameter(f"--nproc must be >= 1, got {nproc}")
+    from groundup.deep.runs import train_run
+
     run_dir = train_run(
         model,
         dataset=dataset,
@@ -184,6 +209,44 @@ def train(
         quiet=quiet,
     )
     print(run_dir)
+
+
+@app.command()
+def generate(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `groundup train gpt`.")],
+    prompt: Annotated[str, typer.Option(help="Text to continue.")] = "def ",
+    max_new_tokens: Annotated[int, typer.Option(help="Tokens to generate.")] = 200,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature (> 0).")] = 0.8,
+    top_k: Annotated[int | None, typer.Option(help="Keep the k most likely tokens.")] = None,
+    top_p: Annotated[float | None, typer.Option(help="Nucleus sampling mass.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Sampling seed (fresh randomness if unset).")
+    ] = None,
+) -> None:
+    """Continue a prompt with a trained GPT, streaming the tokens to the terminal."""
+    from groundup.deep.lm import generate as lm_generate
+
+    if not run_dir.is_dir():
+        raise typer.BadParameter(f"{run_dir} is not a run folder", param_hint="RUN_DIR")
+    if temperature <= 0:
+        raise typer.BadParameter(f"--temperature must be > 0, got {temperature}")
+
+    def stream(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    sys.stdout.write(prompt)
+    lm_generate(
+        run_dir,
+        prompt,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        stream=stream,
+        seed=seed,
+    )
+    sys.stdout.write("\n")
 
 
 @app.command()
