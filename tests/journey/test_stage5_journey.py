@@ -58,6 +58,8 @@ def test_stage5_quick_journey(tmp_path: Path, tmp_path_factory, monkeypatch) -> 
     cnn = load_model(f"models:/{CNN_NAME}@champion")
     classic = load_model(f"models:/{CLASSIC_NAME}@champion")
     assert cnn.input_shape == (1, 8, 8) and cnn.version == alias_version(CNN_NAME, "champion")
+    assert cnn.output_description["classes"] == list(range(10))
+    assert cnn.output_description["shape"] == [10]
     rows = re.findall(r"^\| (\d) \| (\d) \| (\d) \| (\d) \|$", report, re.M)
     assert len(rows) == 5
     X, y = _test_split()

@@ -137,7 +137,14 @@ def _train_cnn(
         num_threads=1,  # small convolutions do not scale; shared cores punish oversubscription
     )
     callback = MLflowCallback(
-        input_shape=(1, DIGITS_SIDE, DIGITS_SIDE), model_name=CNN_NAME, experiment=EXPERIMENT
+        input_shape=(1, DIGITS_SIDE, DIGITS_SIDE),
+        model_name=CNN_NAME,
+        experiment=EXPERIMENT,
+        output_description={
+            "kind": "logits",
+            "classes": list(range(10)),
+            "meaning": "one score per digit 0-9; the argmax is the predicted digit",
+        },
     )
     with start_run(
         f"{CNN_NAME}-{name}",

@@ -220,6 +220,7 @@ def log_torch_model(
     config: Mapping[str, Any] | None = None,
     artifact_path: str = "model",
     onnx: bool = True,
+    output_description: dict[str, Any] | None = None,
 ) -> str:
     """Log a PyTorch model as ``model.onnx`` + ``weights.safetensors`` + ``config.json``.
 
@@ -244,7 +245,13 @@ def log_torch_model(
         doc["config"] = dict(config or {})
         (folder / "config.json").write_text(json.dumps(doc, indent=1, default=repr))
         if onnx:
-            export_onnx(model, folder / "model.onnx", input_shape, name=name)
+            export_onnx(
+                model,
+                folder / "model.onnx",
+                input_shape,
+                name=name,
+                output_description=output_description,
+            )
         return log_model_folder(folder, artifact_path)
 
 
@@ -276,6 +283,8 @@ class MLflowCallback:
         Log the per-step metrics every this many optimiser steps.
     onnx : bool
         Also export the model to ONNX (the served form); safetensors + JSON are always logged.
+    output_description : dict, optional
+        What the model's output means, stored in the ONNX metadata (see ``export_onnx``).
     """
 
     def __init__(
@@ -289,6 +298,7 @@ class MLflowCallback:
         artifact_path: str = "model",
         log_every: int = 1,
         onnx: bool = True,
+        output_description: dict[str, Any] | None = None,
     ) -> None:
         self.run_name = run_name
         self.input_shape = input_shape
@@ -298,6 +308,7 @@ class MLflowCallback:
         self.artifact_path = artifact_path
         self.log_every = max(1, int(log_every))
         self.onnx = onnx
+        self.output_description = output_description
         self._stack: contextlib.ExitStack | None = None
         self.run_id: str | None = None
 
@@ -349,6 +360,7 @@ class MLflowCallback:
                     config=trainer.config.to_dict(),
                     artifact_path=self.artifact_path,
                     onnx=self.onnx,
+                    output_description=self.output_description,
                 )
         finally:
             if self._stack is not None:
