@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -31,3 +32,27 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
 def ratio(ours: float, reference: float) -> float:
     """ours / reference, guarded against a zero reference time."""
     return ours / max(reference, 1e-12)
+
+
+@contextmanager
+def single_threaded() -> Iterator[None]:
+    """Hold BLAS/OpenMP (and torch, if imported) to one thread for fair side-by-side timing.
+
+    On a small shared machine multi-threaded BLAS can make one side 10–50× slower at random
+    (oversubscription), which makes ratios meaningless; one thread on both sides is a stable,
+    like-for-like comparison.
+    """
+    import sys
+
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch")
+    previous = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
+        torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        if torch is not None and previous is not None:
+            torch.set_num_threads(previous)

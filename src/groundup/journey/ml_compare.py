@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from groundup.journey._timing import median_time, ratio
+from groundup.journey._timing import median_time, ratio, single_threaded
 
 DATASETS = ("iris", "wine", "breast_cancer", "digits", "diabetes", "penguins", "synthetic20k")
 Task = Literal["classification", "regression", "clustering", "transform"]
@@ -159,13 +159,14 @@ def compare_all(
 ) -> list[tuple[Case, Result | Exception]]:
     """Run every case; a case that raises is recorded with its exception, not hidden."""
     out: list[tuple[Case, Result | Exception]] = []
-    for case in cases:
-        if progress is not None:
-            progress(f"{case.estimator} on {case.dataset}")
-        try:
-            out.append((case, compare(case, repeat=repeat)))
-        except Exception as exc:  # noqa: BLE001 - reported in the table as an error row
-            out.append((case, exc))
+    with single_threaded():  # like for like: one BLAS thread on both sides
+        for case in cases:
+            if progress is not None:
+                progress(f"{case.estimator} on {case.dataset}")
+            try:
+                out.append((case, compare(case, repeat=repeat)))
+            except Exception as exc:  # noqa: BLE001 - reported in the table as an error row
+                out.append((case, exc))
     return out
 
 

@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 from numpy.typing import NDArray
 
-from groundup.journey._timing import median_time, ratio, timed
+from groundup.journey._timing import median_time, ratio, single_threaded, timed
 from groundup.journey.registry import JourneyContext, StageReport, Table, stage
 
 
@@ -353,15 +353,16 @@ def _linear_models_table(ctx: JourneyContext) -> Table:
 def run(ctx: JourneyContext) -> StageReport:
     """Run every stage-1 deliverable beside its reference."""
     report = StageReport()
-    report.tables.append(_linalg_table(ctx))
-    report.tables.append(_calculus_stats_table(ctx))
-    report.tables.append(_graph_table(ctx))
-    opt_table, figure = _optimiser_figure(ctx)
-    report.tables.append(opt_table)
-    report.figures.append(figure)
-    report.tables.append(_linear_models_table(ctx))
+    with single_threaded():  # like for like: one BLAS thread on both sides
+        report.tables.append(_linalg_table(ctx))
+        report.tables.append(_calculus_stats_table(ctx))
+        report.tables.append(_graph_table(ctx))
+        opt_table, figure = _optimiser_figure(ctx)
+        report.tables.append(opt_table)
+        report.figures.append(figure)
+        report.tables.append(_linear_models_table(ctx))
     report.notes.append(
-        "time ratio = ours / reference, median of repeats in this process; errors are against "
-        "the reference's own answer."
+        "time ratio = ours / reference, median of repeats in this process, one BLAS thread on "
+        "both sides; errors are against the reference's own answer."
     )
     return report
