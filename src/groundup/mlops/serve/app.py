@@ -261,7 +261,7 @@ def create_app(
     async def predict(request: Request) -> Response:
         """Predict for one or more examples (see GET /v1/model for their shape)."""
         if "runner" not in state:
-            raise QueueFull(0)  # shutting down or not started
+            raise BadRequest("model not loaded: the server is starting or stopping", 503)
         body = await _read_body(request, max_payload_bytes)
         inputs = parse_request(body).inputs
         batch = to_batch(inputs, state["shape"], state["dtype"])
@@ -274,7 +274,7 @@ def create_app(
     async def model_info() -> ModelInfo:
         """Name, version, per-example input shape and dtype, and what the output means."""
         if "model" not in state:
-            raise QueueFull(0)
+            raise BadRequest("model not loaded: the server is starting or stopping", 503)
         model = state["model"]
         return ModelInfo(
             name=str(model.name),

@@ -30,7 +30,8 @@ Example = TypeAliasType("Example", Union[Number, list["Example"]])  # type: igno
 
 
 class BadRequest(Exception):
-    """A request the server refuses; ``status`` is the HTTP code, ``message`` says why."""
+    """A request the server refuses; ``status`` is the HTTP code (4xx, or 503 while the model
+    is not loaded), ``message`` says why."""
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
