@@ -36,7 +36,15 @@ EXPERIMENT = "groundup-journey"
 
 
 def digits_schema() -> Any:
-    """The declared digits schema: ``pixel_r_c`` floats in [0, 16], ``target`` in 0..9."""
+    """The declared digits schema: ``pixel_r_c`` floats in [0, 16], ``target`` in 0..9.
+
+    See docs/notes/ml-system-design.md.
+
+    Returns
+    -------
+    Schema
+        65 fields: 64 pixels and the target.
+    """
     from groundup.mlops.pipeline import Field, Schema
 
     pixels = tuple(
@@ -53,6 +61,19 @@ def upsample_matrix(side: int, size: int) -> np.ndarray:
     Output pixel i samples the input at c_i = (i + ½)·side/size − ½ (edges clamped) and
     weighs its two neighbours by their distance — the same map as
     :func:`groundup.datasets.upsample_images`.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    side : int
+        Input side (8 for digits).
+    size : int
+        Output side.
+
+    Returns
+    -------
+    ndarray of shape (size, side)
     """
     centres = (np.arange(size) + 0.5) * side / size - 0.5
     lo = np.clip(np.floor(centres).astype(int), 0, side - 1)
@@ -65,7 +86,25 @@ def upsample_matrix(side: int, size: int) -> np.ndarray:
 
 
 def digits_model(net_name: str, size: int, mean: float, std: float, seed: int) -> Any:
-    """A model taking raw (n, 1, 8, 8) digits: upsample to size×size, normalise, ``net_name``."""
+    """A model taking raw (n, 1, 8, 8) digits: upsample to size×size, normalise, ``net_name``.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    net_name : str
+        A ``groundup.deep.models`` name (``lenet``, ``mlp``).
+    size : int
+        Side the image is upsampled to before the network.
+    mean, std : float
+        Normalisation of the upsampled [0, 1] image (from the training split).
+    seed : int
+        Initialisation seed.
+
+    Returns
+    -------
+    torch.nn.Module
+    """
     import torch
     from torch import nn
 
@@ -249,6 +288,8 @@ def run_champion(
     log: Any = print,
 ) -> ChampionReport:
     """Train, track, register, promote, export and serve the digits models.
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------

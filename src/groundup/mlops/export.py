@@ -378,6 +378,8 @@ def save_estimator(
     attribute that is a plain value; each array is an entry of ``estimator.npz`` referenced
     by key. Nested estimators (a Pipeline's steps, a forest's trees) are saved the same way.
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     estimator : groundup estimator or sklearn Pipeline of them
@@ -423,6 +425,18 @@ def load_estimator(folder: str | Path) -> tuple[Any, dict[str, Any]]:
 
     Arrays are read with ``allow_pickle=False``; only groundup classes (and sklearn's Pipeline)
     may be named. Raises :class:`ModelLoadError` for anything else.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder written by :func:`save_estimator` (or either file inside it).
+
+    Returns
+    -------
+    (estimator, dict)
+        The rebuilt estimator and the JSON document (name, version, input shape, extra).
     """
     path = Path(folder)
     if path.is_file():

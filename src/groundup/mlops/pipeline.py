@@ -58,6 +58,8 @@ def dataset_hash(*data: Any) -> str:
     DataFrame contributes one entry per column, named by the column). Identical content gives
     the same hash whatever the memory layout; changing one value changes it.
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     *data : array-like or pandas.DataFrame
@@ -84,6 +86,8 @@ def dataset_hash(*data: Any) -> str:
 # ============================================================================ ingest
 def ingest(source: str | Path, *, target: str = TARGET) -> Any:
     """Read a dataset into a pandas DataFrame with its label in column ``target``.
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------
@@ -181,6 +185,21 @@ def schema_from_frame(frame: Any, *, target: str = TARGET, categories: int = 20)
 
     Numeric columns get [min, max] of the reference; an integer target with at most
     ``categories`` values gets those values as its allowed set.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Reference data the schema describes.
+    target : str
+        Label column.
+    categories : int
+        Largest number of distinct labels declared as an allowed set.
+
+    Returns
+    -------
+    Schema
     """
     fields = []
     for col in frame.columns:
@@ -263,6 +282,8 @@ def validate(frame: Any, schema: Schema) -> ValidationReport:
     pandera runs lazily (all checks, not only up to the first failure). Nothing is dropped:
     the caller decides, and :func:`prepare` refuses data with any failure.
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -332,6 +353,23 @@ def split(
     Within each class c with n_c samples, round(f_train·n_c) go to train, round(f_val·n_c) to
     validation and the rest to test, after a seeded permutation — so class proportions are
     kept in every split and the same seed gives the same cut.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    X, y : array-like
+        Features (only their length is used) and labels.
+    seed : int
+        Seed of the permutations.
+    stratify : bool
+        Cut each class separately.
+    fractions : (float, float)
+        Train and validation fractions; test takes the rest.
+
+    Returns
+    -------
+    (train, val, test) : index arrays
     """
     y = np.asarray(y)
     f_train, f_val = fractions
@@ -357,6 +395,18 @@ def make_features(scale: str = "standard") -> Any:
     """The feature pipeline: impute missing with the median, then scale (groundup estimators).
 
     ``scale``: "standard" (z = (x − μ)/σ), "minmax" ((x − min)/(max − min)) or "none".
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    scale : {"standard", "minmax", "none"}
+        The scaling step.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Unfitted; its steps are groundup estimators.
     """
     from sklearn.pipeline import Pipeline
 
@@ -382,6 +432,8 @@ def prepare(
     scale: str = "standard",
 ) -> PreparedData:
     """Run the whole pipeline: ingest → validate → split → fit features on the training split.
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------

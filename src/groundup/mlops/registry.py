@@ -47,6 +47,8 @@ def register_model(
 ) -> str:
     """Register the model folder ``artifact_path`` of run ``run_id`` as a new version of ``name``.
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     name : str
@@ -87,12 +89,40 @@ def register_model(
 
 
 def set_alias(name: str, alias: str, version: str | int, *, uri: str | None = None) -> None:
-    """Point ``models:/name@alias`` at ``version``."""
+    """Point ``models:/name@alias`` at ``version``.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    name : str
+        Registered model name.
+    alias : str
+        Alias (``champion``, ``challenger``, …).
+    version : str or int
+        Version number.
+    uri : str, optional
+        Tracking/registry URI.
+    """
     client(uri).set_registered_model_alias(name, alias, str(version))
 
 
 def alias_version(name: str, alias: str, *, uri: str | None = None) -> str | None:
-    """The version ``alias`` points at, or None when the alias (or the model) does not exist."""
+    """The version ``alias`` points at, or None when the alias (or the model) does not exist.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    name, alias : str
+        Registered model name and alias.
+    uri : str, optional
+        Tracking/registry URI.
+
+    Returns
+    -------
+    str or None
+    """
     from mlflow.exceptions import MlflowException
 
     try:
@@ -102,7 +132,26 @@ def alias_version(name: str, alias: str, *, uri: str | None = None) -> str | Non
 
 
 def version_metric(name: str, version: str | int, metric: str, *, uri: str | None = None) -> float:
-    """The value of ``metric`` recorded by the run that produced ``name`` version ``version``."""
+    """The value of ``metric`` recorded by the run that produced ``name`` version ``version``.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    name : str
+        Registered model name.
+    version : str or int
+        Version number.
+    metric : str
+        Metric name logged by the version's run.
+    uri : str, optional
+        Tracking/registry URI.
+
+    Returns
+    -------
+    float
+        The metric's latest value.
+    """
     c = client(uri)
     mv = c.get_model_version(name, str(version))
     if not mv.run_id:
@@ -130,6 +179,8 @@ def promote_if_better(
 
     The held-out ``metric`` of each version is read from the run that logged it. With no
     champion yet, the candidate becomes champion. Ties keep the sitting champion.
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------
@@ -176,6 +227,8 @@ def resolve_model_uri(
 ) -> tuple[str, str, Path]:
     """Download the artifacts of ``models:/NAME@ALIAS`` (or ``/VERSION``) into ``dst``.
 
+    See docs/notes/ml-system-design.md.
+
     Returns
     -------
     (name, version, local_path)
@@ -203,7 +256,21 @@ def resolve_model_uri(
 
 
 def load_registered(model_uri: str, **kwargs: Any) -> Any:
-    """``load_model(models:/NAME@ALIAS)``: the served form of a registered version."""
+    """``load_model(models:/NAME@ALIAS)``: the served form of a registered version.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    model_uri : str
+        ``models:/NAME@ALIAS``.
+    **kwargs
+        Passed to ``load_model`` (``threads``).
+
+    Returns
+    -------
+    LoadedModel
+    """
     from groundup.mlops.export import load_model
 
     return load_model(model_uri, **kwargs)

@@ -50,7 +50,15 @@ DEFAULT_EXPERIMENT = "groundup"
 
 # ============================================================================ the store
 def tracking_uri() -> str:
-    """``MLFLOW_TRACKING_URI`` if set, else ``sqlite:///<abs cwd>/mlruns.db``."""
+    """``MLFLOW_TRACKING_URI`` if set, else ``sqlite:///<abs cwd>/mlruns.db``.
+
+    See docs/notes/ml-system-design.md.
+
+    Returns
+    -------
+    str
+        The tracking (and registry) URI every groundup process uses.
+    """
     env = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
     if env:
         return env
@@ -61,6 +69,18 @@ def artifact_root(uri: str | None = None) -> str | None:
     """The artifact folder for new experiments: ``mlartifacts/`` beside a sqlite file.
 
     For a server URI (http…) the server decides, so None.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    uri : str, optional
+        Tracking URI; :func:`tracking_uri` by default.
+
+    Returns
+    -------
+    str or None
+        A ``file://`` URI, or None when a server chooses.
     """
     uri = uri or tracking_uri()
     if uri.startswith("sqlite:///"):
@@ -72,7 +92,19 @@ def artifact_root(uri: str | None = None) -> str | None:
 
 
 def client(uri: str | None = None) -> MlflowClient:
-    """An MlflowClient on ``uri`` (default :func:`tracking_uri`) for tracking and registry."""
+    """An MlflowClient on ``uri`` (default :func:`tracking_uri`) for tracking and registry.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    uri : str, optional
+        Tracking URI; :func:`tracking_uri` by default.
+
+    Returns
+    -------
+    MlflowClient
+    """
     from mlflow import MlflowClient
 
     uri = uri or tracking_uri()
@@ -84,6 +116,8 @@ def setup_tracking(experiment: str = DEFAULT_EXPERIMENT, uri: str | None = None)
 
     Call this in the parent process before starting workers that log to the same store, so
     they never race to create the schema. Also points the ``mlflow`` fluent API at ``uri``.
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------
@@ -121,6 +155,18 @@ def git_commit(folder: str | Path | None = None) -> str | None:
     """The git commit of ``folder`` (default: this package's checkout), or None outside git.
 
     Read once per process, so every run of one session records the same commit.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    folder : str or Path, optional
+        A folder inside the checkout.
+
+    Returns
+    -------
+    str or None
+        The full commit hash.
     """
     where = Path(folder) if folder is not None else Path(__file__).resolve().parent
     try:
@@ -162,6 +208,8 @@ def start_run(
 ) -> Iterator[Any]:
     """A tracked MLflow run that records the git commit and the dataset's content hash.
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     run_name : str
@@ -198,14 +246,39 @@ def start_run(
 
 
 def log_figure(fig: Any, name: str) -> None:
-    """Log a matplotlib figure as ``figures/<name>`` of the active run."""
+    """Log a matplotlib figure as ``figures/<name>`` of the active run.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    name : str
+        File name under ``figures/`` (``curves.png``).
+    """
     import mlflow
 
     mlflow.log_figure(fig, f"figures/{name}")
 
 
 def log_model_folder(folder: str | Path, artifact_path: str = "model") -> str:
-    """Log a model folder (ONNX / safetensors / npz + JSON) as run artifacts; its artifact URI."""
+    """Log a model folder (ONNX / safetensors / npz + JSON) as run artifacts; its artifact URI.
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A model folder written by ``export_onnx`` / ``save_estimator``.
+    artifact_path : str
+        Folder name inside the run's artifacts.
+
+    Returns
+    -------
+    str
+        The artifact URI (what ``register_model`` points a version at).
+    """
     import mlflow
 
     mlflow.log_artifacts(str(folder), artifact_path)
@@ -226,6 +299,8 @@ def log_torch_model(
 
     Nothing is pickled: the ONNX file serves (see :func:`groundup.mlops.export.load_model`),
     the safetensors weights plus the JSON config rebuild the ``nn.Module`` for more training.
+
+    See docs/notes/ml-system-design.md.
 
     Returns
     -------
@@ -263,6 +338,8 @@ class MLflowCallback:
     torch, so this module stays light for processes that only log or list runs. The Trainer
     calls callbacks on rank 0 only, so under DDP one process logs. Without an
     active run, one is started at ``on_train_start`` (and ended at ``on_train_end``).
+
+    See docs/notes/ml-system-design.md.
 
     Parameters
     ----------
@@ -411,6 +488,8 @@ def track_estimator(
     (``loss_curve_``, ``validation_score_``, ``train_score_``) as per-step metrics, a confusion
     matrix for classifiers, and the fitted model as ``.npz`` + JSON (no pickle).
 
+    See docs/notes/ml-system-design.md.
+
     Parameters
     ----------
     estimator : estimator
@@ -504,6 +583,20 @@ def list_runs(limit: int = 20, *, uri: str | None = None) -> list[dict[str, Any]
 
     Each row: ``run_id``, ``experiment``, ``name``, ``status``, ``start`` (ISO time, UTC),
     ``duration_s``, ``dataset_hash``, ``git_commit`` and ``metrics`` (latest value of each).
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    limit : int
+        Most rows returned (>= 1).
+    uri : str, optional
+        Tracking URI; :func:`tracking_uri` by default.
+
+    Returns
+    -------
+    list of dict
+        One row per run.
     """
     if limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
@@ -542,6 +635,22 @@ def ui_command(port: int = 5000, *, host: str = "127.0.0.1", uri: str | None = N
     One worker: the UI reads a local store for one person. Run it with :func:`ui_env`, which
     also switches off MLflow 3's background job runner (a process tree of task consumers that
     a local UI does not need and that outlives a terminated parent).
+
+    See docs/notes/ml-system-design.md.
+
+    Parameters
+    ----------
+    port : int
+        TCP port (1..65535).
+    host : str
+        Interface to bind; loopback by default.
+    uri : str, optional
+        Tracking URI; :func:`tracking_uri` by default.
+
+    Returns
+    -------
+    list of str
+        ``[python, -m, mlflow, ui, --backend-store-uri, …]``.
     """
     if not 0 < int(port) < 65536:
         raise ValueError(f"port must lie in 1..65535, got {port}")
@@ -554,7 +663,15 @@ def ui_command(port: int = 5000, *, host: str = "127.0.0.1", uri: str | None = N
 
 
 def ui_env() -> dict[str, str]:
-    """The environment for :func:`ui_command`: this one, telemetry and job execution off."""
+    """The environment for :func:`ui_command`: this one, telemetry and job execution off.
+
+    See docs/notes/ml-system-design.md.
+
+    Returns
+    -------
+    dict
+        A copy of ``os.environ`` with the three switches set.
+    """
     env = dict(os.environ)
     env.update(
         MLFLOW_DISABLE_TELEMETRY="true",
