@@ -68,8 +68,26 @@ def nndsvd_init(
     return W, H
 
 
+def _gram(
+    X: NDArray[np.float64], Ht: NDArray[np.float64], l1: float, l2: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """HHᵀ (+ l2 on the diagonal) and XHᵀ (− l1): all a W sweep needs to know about H and X."""
+    HHt = Ht.T @ Ht
+    XHt = X @ Ht
+    if l2:
+        HHt[np.diag_indices_from(HHt)] += l2
+    if l1:
+        XHt -= l1
+    return HHt, XHt
+
+
 def _cd_sweep(
-    X: NDArray[np.float64], W: NDArray[np.float64], Ht: NDArray[np.float64], l1: float, l2: float
+    X: NDArray[np.float64],
+    W: NDArray[np.float64],
+    Ht: NDArray[np.float64],
+    l1: float,
+    l2: float,
+    gram: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> float:
     """One coordinate-descent (HALS) sweep over the columns of W in place; returns the violation.
 
@@ -77,12 +95,7 @@ def _cd_sweep(
     exact minimisation of ‖X − WH‖² in that column. Rows are independent, so a whole
     column updates at once — the same result as scikit-learn's element-by-element loop.
     """
-    HHt = Ht.T @ Ht
-    XHt = X @ Ht
-    if l2:
-        HHt[np.diag_indices_from(HHt)] += l2
-    if l1:
-        XHt -= l1
+    HHt, XHt = _gram(X, Ht, l1, l2) if gram is None else gram
     violation = 0.0
     for t in range(W.shape[1]):  # k columns, each a vectorised update of n rows
         grad = W @ HHt[:, t] - XHt[:, t]
@@ -238,9 +251,11 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if self.solver == "cd":
             Ht = np.ascontiguousarray(H.T)
             violation_init = 0.0
+            # with H fixed (transform) the Gram matrices never change: compute them once
+            fixed = None if update_H else _gram(X, Ht, l1W, l2W)
             for it in range(1, self.max_iter + 1):
                 n_iter = it
-                violation = _cd_sweep(X, W, Ht, l1W, l2W)
+                violation = _cd_sweep(X, W, Ht, l1W, l2W, fixed)
                 if update_H:
                     violation += _cd_sweep(X.T, Ht, W, l1H, l2H)
                 if it == 1:
@@ -250,11 +265,14 @@ class NMF(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             H = Ht.T
         else:
             err_init = prev = float(np.linalg.norm(X - W @ H))
+            HHt, XHt = H @ H.T, X @ H.T  # fixed for transform; refreshed each step in fit
             for it in range(1, self.max_iter + 1):
                 n_iter = it
-                den = W @ (H @ H.T) + l1W + l2W * W
+                if update_H and it > 1:
+                    HHt, XHt = H @ H.T, X @ H.T
+                den = W @ HHt + l1W + l2W * W
                 den[den == 0] = _EPS
-                W *= (X @ H.T) / den
+                W *= XHt / den
                 if update_H:
                     den = (W.T @ W) @ H + l1H + l2H * H
                     den[den == 0] = _EPS
