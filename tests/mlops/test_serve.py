@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import pickle
 import socket
 import subprocess
@@ -398,5 +397,24 @@ def test_bad_limits_refused_at_create_app() -> None:
         create_app(42)  # type: ignore[arg-type]
 
 
-if os.environ.get("GROUNDUP_SERVE_DEBUG"):  # pragma: no cover - manual runs print the schema
-    print(json.dumps(create_app(_SlowModel()).openapi(), indent=1)[:2000])
+def test_openapi_documents_the_request_schema() -> None:
+    doc = create_app(_SlowModel()).openapi()
+    body = doc["paths"]["/v1/predict"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/PredictRequest"}
+    request = doc["components"]["schemas"]["PredictRequest"]
+    assert request["required"] == ["inputs"] and request["additionalProperties"] is False
+    assert request["properties"]["inputs"]["minItems"] == 1
+    example = doc["components"]["schemas"]["Example"]["anyOf"]
+    assert {"type": "number"} in example  # a leaf, or a list of examples
+    assert {"type": "array", "items": {"$ref": "#/components/schemas/Example"}} in example
+    responses = doc["paths"]["/v1/predict"]["post"]["responses"]
+    assert {"200", "400", "413", "422", "503"} <= set(responses)
+
+
+def test_run_server_refuses_bad_workers_and_port() -> None:
+    from groundup.mlops.serve import run_server
+
+    with pytest.raises(ValueError, match="workers must be an integer >= 1, got 0"):
+        run_server("model.onnx", workers=0)
+    with pytest.raises(ValueError, match=r"port must be an integer in \[0, 65535\], got 70000"):
+        run_server("model.onnx", port=70000)
