@@ -266,66 +266,67 @@ def _best_splits(
     """
     N = data.n_samples
     n = lv.counts[pj]
-    P = pj.shape[0]
     ptr = np.cumsum(n) - n
-    pair_of = np.repeat(np.arange(P), n)
-    el = _segments(lv.starts[pj], n)
-    f_el = np.repeat(pf, n)
-    s_el = lv.s[el]
     if params.splitter == "best" and lv.order is not None:
         M = lv.order.shape[1]
         el = lv.order.ravel()[_segments(pf * M + lv.starts[pj], n)]
-        xs = data.XT[f_el * N + lv.s[el]]
-        return _exact(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes)
+        xs = data.XT[np.repeat(pf * N, n) + lv.s[el]]
+        return _exact(lv, pj, pf, n, ptr, el, xs, params, n_classes)
+    pair_of = np.repeat(np.arange(pj.shape[0]), n)
+    el = _segments(lv.starts[pj], n)
+    f_el = np.repeat(pf, n)
+    s_el = lv.s[el]
     if params.splitter == "best":
         order = np.argsort(pair_of * N + data.rank[f_el * N + s_el])
         el = el[order]
         xs = data.XT[f_el * N + s_el[order]]
-        return _exact(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes)
+        return _exact(lv, pj, pf, n, ptr, el, xs, params, n_classes)
     xs = data.XT[f_el * N + s_el]
     return _random(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes, rng)
 
 
-def _exact(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes):  # type: ignore[no-untyped-def]
+def _exact(lv, pj, pf, n, ptr, el, xs, params, n_classes):  # type: ignore[no-untyped-def]
     """Cumulative-sum search over every split position of every pair at once."""
     L = el.shape[0]
-    w = lv.w[el]
-    cw = np.concatenate([[0.0], np.cumsum(w)])
-    pstart = ptr[pair_of]
-    pos = np.arange(L)
-    nleft = pos - pstart + 1
-    nright = n[pair_of] - nleft
-    msl = params.min_samples_leaf
-    valid = (nleft >= msl) & (nright >= msl)
-    valid[:-1] &= xs[1:] > xs[:-1] + np.float32(FEATURE_THRESHOLD)
-    valid[-1] = False
+    valid = np.empty(L, dtype=bool)
+    np.greater(xs[1:], xs[:-1] + np.float32(FEATURE_THRESHOLD), out=valid[:-1])
+    valid[ptr + n - 1] = False  # a pair's last position leaves nothing on the right
     v = np.flatnonzero(valid)
-    wl = cw[v + 1] - cw[pstart[v]]
-    wr = lv.wn[pj[pair_of[v]]] - wl
-    if params.min_weight_leaf > 0:
-        ok = (wl >= params.min_weight_leaf) & (wr >= params.min_weight_leaf)
-        v, wl, wr = v[ok], wl[ok], wr[ok]
-    # Class weights (or Σ w·y) left of each valid position: cut the sequence into blocks
-    # ending at valid positions, total each block with one bincount, then cumulate blocks —
-    # O(L + V·C) instead of a cumulative sum over all L·C class counts.
+    pair_v = np.searchsorted(ptr, v, side="right") - 1
+    msl = params.min_samples_leaf
+    if msl > 1:
+        nleft = v - ptr[pair_v] + 1
+        ok = (nleft >= msl) & (n[pair_v] - nleft >= msl)
+        v, pair_v = v[ok], pair_v[ok]
+    # Class weights (or Σ w·y) and weights left of each valid position: cut the sequence
+    # into blocks ending at valid positions, total each block with one bincount, then
+    # cumulate blocks — O(L + V·C) instead of a cumulative sum over all L·C class counts.
     cut = np.zeros(L, dtype=bool)
     cut[ptr] = True
     cut[v + 1] = True
     blk = np.cumsum(cut) - 1
     nblk = int(blk[-1]) + 1
+    w = lv.w[el]
     if n_classes:
         bs = np.bincount(blk * n_classes + lv.y[el], w, minlength=nblk * n_classes)
         bs = bs.reshape(nblk, n_classes)
     else:
         bs = np.bincount(blk, w * lv.y[el], minlength=nblk)[:, None]
-    cb = np.zeros((nblk + 1, bs.shape[1]))
-    np.cumsum(bs, axis=0, out=cb[1:])
-    left = cb[blk[v] + 1] - cb[blk[pstart[v]]]
-    node_v = pj[pair_of[v]]
+    cb = np.zeros((nblk + 1, bs.shape[1] + 1))
+    np.cumsum(bs, axis=0, out=cb[1:, :-1])
+    np.cumsum(np.bincount(blk, w, minlength=nblk), out=cb[1:, -1])
+    end, first = blk[v] + 1, blk[ptr[pair_v]]
+    left = cb[end, :-1] - cb[first, :-1]
+    wl = cb[end, -1] - cb[first, -1]
+    node_v = pj[pair_v]
+    wr = lv.wn[node_v] - wl
+    if params.min_weight_leaf > 0:
+        ok = (wl >= params.min_weight_leaf) & (wr >= params.min_weight_leaf)
+        v, pair_v, node_v, left, wl, wr = v[ok], pair_v[ok], node_v[ok], left[ok], wl[ok], wr[ok]
     score = _proxy(params.criterion, left, lv.total[node_v], wl, wr)
     best = _first_max_per_node(node_v, score)
     bv = v[best]
-    bp = pair_of[bv]
+    bp = pair_v[best]
     lo = xs[bv].astype(np.float64)
     hi = xs[bv + 1].astype(np.float64)
     thr = lo / 2.0 + hi / 2.0
@@ -420,9 +421,12 @@ def _partition_order(
     a = sd == 1
     b = sd == 2
     dest = np.where(a, np.cumsum(a, axis=1), np.cumsum(b, axis=1)) + off[order]
-    rows, cols = np.nonzero(a | b)
-    new_order = np.empty((k, M_new), dtype=np.intp)
-    new_order[rows, dest[rows, cols]] = newpos[order[rows, cols]]
+    keep = (a | b).ravel()
+    # every row keeps exactly M_new entries, so the i-th kept entry lies in row i // M_new
+    row_base = (np.arange(k * M_new) // M_new) * M_new
+    new_order = np.empty(k * M_new, dtype=np.intp)
+    new_order[dest.ravel()[keep] + row_base] = newpos[order.ravel()[keep]]
+    new_order = new_order.reshape(k, M_new)
     return new_order
 
 
