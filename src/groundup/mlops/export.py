@@ -539,8 +539,10 @@ def load_model(uri_or_path: str | Path, *, threads: int | None = None) -> Loaded
     if text.startswith("models:/"):
         from groundup.mlops.registry import resolve_model_uri
 
-        name, version, local = resolve_model_uri(text, tempfile.mkdtemp(prefix="groundup-model-"))
-        model = _from_path(local, threads)
+        # both loaders read everything into memory, so the download can go right after
+        with tempfile.TemporaryDirectory(prefix="groundup-model-") as tmp:
+            name, version, local = resolve_model_uri(text, tmp)
+            model = _from_path(local, threads)
         model.name, model.version, model.source = name, version, text
         return model
     if "://" in text and not text.startswith("file://"):
