@@ -159,10 +159,12 @@ def test_dbscan_weights_and_precomputed(blobs, rng):
     ref = skc.DBSCAN(eps=0.6, min_samples=6).fit(X, sample_weight=w)
     np.testing.assert_array_equal(ours.labels_, ref.labels_)
     D = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))
-    np.testing.assert_array_equal(
-        DBSCAN(eps=0.6, metric="precomputed").fit(D).labels_,
-        skc.DBSCAN(eps=0.6, metric="precomputed").fit(D).labels_,
+    ours_pre, ref_pre = (
+        DBSCAN(eps=0.6, metric="precomputed").fit(D),
+        skc.DBSCAN(eps=0.6, metric="precomputed").fit(D),
     )
+    np.testing.assert_array_equal(ours_pre.labels_, ref_pre.labels_)
+    np.testing.assert_array_equal(ours_pre.components_, ref_pre.components_)
 
 
 @pytest.mark.parametrize("cov", ["full", "tied", "diag", "spherical"])

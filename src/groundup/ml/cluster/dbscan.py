@@ -118,9 +118,7 @@ class DBSCAN(ClusterMixin, BaseEstimator):
             labels[has] = best[has]
         self.labels_ = labels
         self.core_sample_indices_ = np.flatnonzero(core)
-        self.components_ = (
-            X[core].copy() if self.metric != "precomputed" else np.empty((0, X.shape[1]))
-        )
+        self.components_ = X[core].copy()  # rows of the distance matrix when precomputed
         return self
 
     def fit_predict(
