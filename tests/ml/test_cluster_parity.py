@@ -201,9 +201,9 @@ def test_gaussian_mixture_clusters_digits_like_sklearn(digits):
 
 
 @pytest.mark.parametrize("linkage", ["ward", "complete", "average", "single"])
-def test_agglomerative_matches_sklearn(digits, blobs, linkage):
+def test_agglomerative_matches_sklearn(digits, blobs, linkage, rng):
     # tiny jitter removes exact distance ties (digits has integer pixels)
-    X = digits[0][:500] + np.random.default_rng(1).normal(0, 1e-6, (500, 64))
+    X = digits[0][:500] + rng.normal(0, 1e-6, (500, 64))
     for data, k in ((X, 10), (blobs[0], 5)):
         ours = AgglomerativeClustering(k, linkage=linkage, compute_distances=True).fit(data)
         ref = skc.AgglomerativeClustering(k, linkage=linkage, compute_distances=True).fit(data)
@@ -296,10 +296,9 @@ def test_agglomerative_on_full_digits_within_002_of_sklearn(digits, linkage):
 
 
 @pytest.mark.parametrize("cov", ["full", "diag"])
-def test_gaussian_mixture_explicit_initial_values(cov):
+def test_gaussian_mixture_explicit_initial_values(cov, rng):
     X = load_wine().data[:, :4]
-    rng0 = np.random.default_rng(5)
-    means = X[rng0.choice(len(X), 3, replace=False)]
+    means = X[rng.choice(len(X), 3, replace=False)]
     weights = np.array([0.2, 0.3, 0.5])
     d = X.shape[1]
     prec = (

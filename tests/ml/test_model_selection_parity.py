@@ -231,7 +231,7 @@ def test_bias_variance_identity_and_known_answers(rng):
     l2, b2, v2 = gms.bias_variance_decomposition(
         DummyRegressor(), X_tr, y_tr, X_te, y_te, num_rounds=50, random_state=1
     )
-    boot = np.random.RandomState(1)
+    boot = np.random.RandomState(1)  # replays the bootstrap draws of random_state=1
     means = np.array([y_tr[boot.choice(np.arange(len(y_tr)), len(y_tr))].mean() for _ in range(50)])
     np.testing.assert_allclose(v2, means.var(), rtol=1e-12)
     np.testing.assert_allclose(b2, np.mean((means.mean() - y_te) ** 2), rtol=1e-12)
