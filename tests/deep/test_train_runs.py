@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +80,21 @@ def test_bad_requests_are_refused(tmp_path: Path) -> None:
         train_run("mlp", "wine", out=run)
     with pytest.raises(ValueError, match="trained 'mlp' on 'wine', not 'mlp' on 'iris'"):
         train_run("mlp", "iris", resume=run)
+
+
+def test_resume_through_the_run_api_replays_the_lost_epoch_exactly(tmp_path: Path) -> None:
+    from groundup.deep import latest_checkpoint, list_checkpoints, load_checkpoint
+
+    run = train_run("mlp", "digits", epochs=3, out=tmp_path / "r", quiet=True, overrides=FAST)
+    final = load_checkpoint(latest_checkpoint(run / "checkpoints"))
+    # lose the last epoch's checkpoint, as if the machine died before it was written
+    previous, newest = list_checkpoints(run / "checkpoints")[-2:]
+    shutil.rmtree(newest)
+    (run / "COMPLETE").unlink()
+    assert load_checkpoint(previous).state["epoch"] == 2
+    train_run("mlp", "digits", resume=run, quiet=True)
+    again = load_checkpoint(latest_checkpoint(run / "checkpoints"))
+    assert again.path.name == final.path.name
+    for k, v in final.tensors["model"].items():
+        assert torch.equal(v, again.tensors["model"][k]), k
+    assert len(read_metrics_csv(run / "metrics.csv")) == 3
