@@ -62,7 +62,9 @@ def run(ctx: JourneyContext) -> StageReport:
         f"{result.dataset_hash}.",
         f"Champions: {CNN_NAME} v{result.champions[CNN_NAME]}, "
         f"{CLASSIC_NAME} v{result.champions[CLASSIC_NAME]}.",
-        f"ONNX Runtime vs PyTorch on the test split: max |Δlogit| = {result.onnx_parity:.2e}; "
+        f"ONNX Runtime vs PyTorch on the test split ({CNN_NAME} v{result.parity_version}, this "
+        f"session's best): max |Δlogit| = {result.onnx_parity:.2e}.",
+        f"Champion {CNN_NAME} v{result.champions[CNN_NAME]} served through ONNX Runtime: "
         f"served test accuracy {result.onnx_test_accuracy:.3f}.",
         f"GET /v1/model → name {info.get('name')}, version {info.get('version')}, "
         f"input_shape {info.get('input_shape')}.",
