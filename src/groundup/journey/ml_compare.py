@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any, Literal
 
 import numpy as np
@@ -115,6 +115,11 @@ def _apply(task: Task, est: Any) -> Callable[[NDArray[Any]], Any] | None:
     return None
 
 
+def _fit_fresh(factory: Callable[[], Any], fit_args: tuple[Any, ...]) -> Any:
+    """A new estimator from ``factory``, fitted — never a refit of a warm instance."""
+    return factory().fit(*fit_args)
+
+
 def compare(case: Case, *, repeat: int = 3, seed: int = 0) -> Result:
     """Fit and time ``case``'s two estimators on its dataset; score both on the test split."""
     X_train, X_test, y_train, y_test = load_split(case.dataset, seed)
@@ -124,11 +129,11 @@ def compare(case: Case, *, repeat: int = 3, seed: int = 0) -> Result:
     X_eval, y_eval = (X_train, y_train) if case.task == "clustering" else (X_test, y_test)
     fit_args = (X_train,) if case.task in ("clustering", "transform") else (X_train, y_train)
 
-    fitted = {}
-    fit_times = {}
+    fitted: dict[str, Any] = {}
+    fit_times: dict[str, float] = {}
     for side, factory in (("ours", case.ours), ("ref", case.reference)):
-        fit_times[side] = median_time(lambda f=factory: f().fit(*fit_args), repeat=repeat)
-        fitted[side] = factory().fit(*fit_args)
+        fit_times[side] = median_time(partial(_fit_fresh, factory, fit_args), repeat=repeat)
+        fitted[side] = _fit_fresh(factory, fit_args)
     ours_metric, name = _metric(case.task, fitted["ours"], X_eval, y_eval)
     ref_metric, _ = _metric(case.task, fitted["ref"], X_eval, y_eval)
     apply_ours, apply_ref = _apply(case.task, fitted["ours"]), _apply(case.task, fitted["ref"])

@@ -8,7 +8,9 @@ regression.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +19,7 @@ from groundup.journey._timing import median_time, ratio, single_threaded, timed
 from groundup.journey.registry import JourneyContext, StageReport, Table, stage
 
 
-def _rel_err(ours: NDArray[np.float64], ref: NDArray[np.float64]) -> float:
+def _rel_err(ours: Any, ref: Any) -> float:
     ours, ref = np.asarray(ours, float), np.asarray(ref, float)
     return float(np.max(np.abs(ours - ref)) / max(np.max(np.abs(ref)), 1e-300))
 
@@ -41,7 +43,7 @@ def _linalg_table(ctx: JourneyContext) -> Table:
     S = M @ M.T + n * np.eye(n)
     hilbert = 1.0 / (np.arange(8)[:, None] + np.arange(8)[None, :] + 1.0)
     repeat = 3 if ctx.quick else 7
-    rows = [
+    rows: list[tuple[str, str, Callable[[], Any], Callable[[], Any]]] = [
         (
             "solve",
             f"random {n}×{n}",
@@ -208,11 +210,10 @@ def _graph_table(ctx: JourneyContext) -> Table:
     return table
 
 
-def _total_weight(mst: object) -> float:
-    """Total weight of an MST returned either as a Graph or as a list of (u, v, w) edges."""
-    edges = getattr(mst, "edges", mst)
-    edges = edges() if callable(edges) else edges
-    return float(sum(e[2] if not isinstance(e[2], dict) else e[2]["weight"] for e in edges))
+def _total_weight(mst: Any) -> float:
+    """Total weight of a spanning tree given as a groundup Graph."""
+    edges = mst.edges  # a property: list of (u, v, weight)
+    return float(sum(w for _, _, w in edges))
 
 
 def _optimiser_figure(ctx: JourneyContext) -> tuple[Table, str]:
@@ -299,7 +300,7 @@ def _linear_models_table(ctx: JourneyContext) -> Table:
     t_ref = median_time(lambda: sk.LinearRegression().fit(Xtr, ytr), repeat=repeat)
     for solver in ("cholesky", "qr", "svd", "gd"):
         est = gu.LinearRegression(solver=solver).fit(Xtr, ytr)
-        t = median_time(lambda s=solver: gu.LinearRegression(solver=s).fit(Xtr, ytr), repeat=repeat)
+        t = median_time(partial(gu.LinearRegression(solver=solver).fit, Xtr, ytr), repeat=repeat)
         table.add(
             f"LinearRegression[{solver}] R²",
             "diabetes",
@@ -334,7 +335,7 @@ def _linear_models_table(ctx: JourneyContext) -> Table:
         Xtr, Xte = (Xtr - mean) / std, (Xte - mean) / std
         ours = gu.LogisticRegression(C=1.0, max_iter=1000, tol=1e-6).fit(Xtr, ytr)
         ref = sk.LogisticRegression(C=1.0, max_iter=1000, tol=1e-6).fit(Xtr, ytr)
-        params = {"C": 1.0, "max_iter": 1000, "tol": 1e-6}
+        params: dict[str, Any] = {"C": 1.0, "max_iter": 1000, "tol": 1e-6}
         ours_fit = partial(gu.LogisticRegression(**params).fit, Xtr, ytr)
         ref_fit = partial(sk.LogisticRegression(**params).fit, Xtr, ytr)
         t = ratio(median_time(ours_fit, repeat=3), median_time(ref_fit, repeat=3))

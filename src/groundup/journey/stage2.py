@@ -82,7 +82,7 @@ def _decision_boundaries(ctx: JourneyContext) -> str:
     plt = _plt()
     iris = load_iris()
     X, y = iris.data[:, 2:4], iris.target  # petal length and width
-    models = {
+    models: dict[str, Any] = {
         "decision tree (depth 3)": DecisionTreeClassifier(max_depth=3, random_state=0),
         "random forest": RandomForestClassifier(n_estimators=30, random_state=0),
         "SVC (rbf)": SVC(kernel="rbf", C=1.0),
