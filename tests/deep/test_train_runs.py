@@ -80,6 +80,8 @@ def test_bad_requests_are_refused(tmp_path: Path) -> None:
         train_run("mlp", "wine", out=run)
     with pytest.raises(ValueError, match="trained 'mlp' on 'wine', not 'mlp' on 'iris'"):
         train_run("mlp", "iris", resume=run)
+    with pytest.raises(ValueError, match="planned for 1 epochs; resuming cannot change that to 5"):
+        train_run("mlp", "wine", epochs=5, resume=run)
 
 
 def test_resume_through_the_run_api_replays_the_lost_epoch_exactly(tmp_path: Path) -> None:

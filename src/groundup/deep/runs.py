@@ -272,6 +272,12 @@ def train_run(
                 f"run {run_dir} trained {spec['model']!r} on {spec['dataset']!r}, "
                 f"not {model!r} on {dataset!r}"
             )
+        planned = spec["train_config"]["epochs"]
+        if epochs is not None and epochs != planned:
+            raise ValueError(
+                f"run {run_dir} was planned for {planned} epochs; resuming cannot change that to "
+                f"{epochs} (the learning-rate schedule depends on it)"
+            )
         latest_checkpoint(run_dir / "checkpoints")  # a clear error if there is nothing to resume
         (run_dir / "COMPLETE").unlink(missing_ok=True)
     else:
