@@ -12,6 +12,7 @@ from pathlib import Path
 
 from groundup.deep.text.bpe import PRETOKENIZE_PATTERN, BPETokenizer
 from groundup.deep.text.char import CharTokenizer
+from groundup.deep.text.word2vec import Word2Vec
 
 Tokenizer = BPETokenizer | CharTokenizer
 
@@ -31,4 +32,11 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
     return kinds[data["type"]].from_dict(data)
 
 
-__all__ = ["PRETOKENIZE_PATTERN", "BPETokenizer", "CharTokenizer", "Tokenizer", "load_tokenizer"]
+__all__ = [
+    "PRETOKENIZE_PATTERN",
+    "BPETokenizer",
+    "CharTokenizer",
+    "Tokenizer",
+    "Word2Vec",
+    "load_tokenizer",
+]
