@@ -149,6 +149,8 @@ def test_bad_configuration_and_data_are_refused() -> None:
     X[3, 2] = float("nan")
     with pytest.raises(ValueError, match="train_data X contains NaN"):
         Trainer(_model(), TrainConfig(progress=False), (X, y))
+    with pytest.raises(ValueError, match="watches 'val_loss', which needs val_data"):
+        Trainer(_model(), TrainConfig(patience=3, progress=False), _data())
     with pytest.raises(ValueError, match="precision 'fp16' needs a CUDA device"):
         Trainer(_model(), TrainConfig(precision="fp16", device="cpu", progress=False), _data())
 

@@ -138,6 +138,11 @@ class Trainer:
         self.model = model.to(self.device)
         self.train_X, self.train_y = _as_tensors(train_data, "train_data")
         self.val = _as_tensors(val_data, "val_data") if val_data is not None else None
+        if config.patience is not None and self.val is None and config.monitor.startswith("val_"):
+            raise ValueError(
+                f"early stopping (patience={config.patience}) watches {config.monitor!r}, "
+                "which needs val_data"
+            )
         self.loader = ArrayLoader(
             self.train_X,
             self.train_y,
