@@ -182,3 +182,18 @@ def test_summary_lists_layers_and_totals(capsys) -> None:
     shapes = {name: shape for name, _, shape, _ in s.rows}
     assert shapes["features.0"] == (1, 6, 16, 16) and shapes["features.5"] == (1, 16, 2, 2)
     assert sum(p for *_, p in s.rows) == count_parameters(model) == s.total_params
+
+
+def test_device_side_metric_sums_equal_the_float_path(monkeypatch) -> None:
+    # the accelerator path (sums kept in a float64 tensor) forced on CPU: same numbers exactly
+    from groundup.deep.train import _RunningSums
+
+    X, y = _data(100)
+    cfg = TrainConfig(epochs=2, batch_size=32, progress=False, num_threads=1)
+    floats = Trainer(_model(), cfg, (X, y)).fit()
+    monkeypatch.setattr(
+        Trainer, "_new_sums", lambda self, start=None: _RunningSums(self.device, True, start)
+    )
+    tensors = Trainer(_model(), cfg, (X, y)).fit()
+    keys = ("train_loss", "train_acc")
+    assert [[r[k] for k in keys] for r in floats] == [[r[k] for k in keys] for r in tensors]

@@ -285,7 +285,7 @@ class Trainer:
         if group:
             yield group
 
-    def _train_step(self, group: list[Any], sums: dict[str, float]) -> None:
+    def _train_step(self, group: list[Any], sums: _RunningSums) -> None:
         n_step = sum(b.global_size for b in group)
         self.optimizer.zero_grad(set_to_none=True)
         for i, b in enumerate(group):
@@ -304,11 +304,7 @@ class Trainer:
                 weight = len(y) * self.world_size / n_step
                 scaled = loss * weight if weight != 1.0 else loss
                 self.scaler.scale(scaled).backward()
-            with torch.no_grad():
-                sums["loss"] += float(loss.detach()) * len(y)
-                if out.ndim == 2 and not y.is_floating_point():
-                    sums["correct"] += float((out.argmax(1) == y).sum())
-                sums["count"] += len(y)
+            sums.add(loss, out, y)
         if self.config.grad_clip is not None:
             self.scaler.unscale_(self.optimizer)
             nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
@@ -352,6 +348,10 @@ class Trainer:
         loss_sum, correct, n = self._all_reduce([loss_sum, correct, float(len(X))])
         return {"loss": loss_sum / n, "accuracy": correct / n, "n_samples": int(n)}
 
+    def _new_sums(self, start: dict[str, float] | None = None) -> _RunningSums:
+        # on an accelerator keep the sums on the device: a step then never waits for the GPU
+        return _RunningSums(self.device, self.device.type != "cpu", start)
+
     def _improved(self, value: float, best: float | None) -> bool:
         if best is None:
             return True
@@ -366,13 +366,14 @@ class Trainer:
         # replicas need different dropout masks: rank r > 0 seeds its global RNGs from (seed, r)
         seed_everything(cfg.seed if self.rank == 0 else derive_seed(cfg.seed, self.rank))
         epoch, start_batch, step = 0, 0, 0
-        sums = {"loss": 0.0, "correct": 0.0, "count": 0.0}
+        sums = self._new_sums()
         es: dict[str, Any] = {"best": None, "bad_epochs": 0}
         if resume is not None:
             path = Path(resume)
             if not (path / "manifest.json").exists() and (path / "checkpoints").is_dir():
                 path = latest_checkpoint(path / "checkpoints")
-            epoch, start_batch, step, sums, es = self._restore(path)
+            epoch, start_batch, step, saved_sums, es = self._restore(path)
+            sums = self._new_sums(saved_sums)
             self.should_stop = bool(es.get("stopped", False))
             if self.rank > 0:  # the checkpoint holds rank 0's generators; keep replicas distinct
                 seed_everything(derive_seed(cfg.seed, self.rank, step))
@@ -383,7 +384,7 @@ class Trainer:
         with progress:
             while epoch < self.epochs and step < self.total_steps and not self.should_stop:
                 progress.start_epoch(epoch, done=start_batch // cfg.grad_accum)
-                t0, n0 = time.perf_counter(), sums["count"]
+                t0, n0 = time.perf_counter(), sums.count
                 batch = start_batch
                 for group in self._micro_batches(epoch, start_batch):
                     self._train_step(group, sums)
@@ -392,19 +393,17 @@ class Trainer:
                     logs = {"lr": float(self.scheduler.get_last_lr()[0])}
                     for cb in self.callbacks:
                         cb.on_step_end(self, step, logs)
-                    progress.advance(sums, time.perf_counter() - t0, sums["count"] - n0)
+                    progress.advance(sums.as_dict, time.perf_counter() - t0, sums.count - n0)
                     if (
                         cfg.checkpoint_every
                         and step % cfg.checkpoint_every == 0
                         and batch < len(self.loader)
                     ):
-                        self._save(epoch, batch, step, sums, es)
+                        self._save(epoch, batch, step, sums.as_dict(), es)
                     if step >= self.total_steps:
                         break
                 elapsed = time.perf_counter() - t0
-                loss_sum, correct, count = self._all_reduce(
-                    [sums["loss"], sums["correct"], sums["count"]]
-                )
+                loss_sum, correct, count = self._all_reduce(list(sums.as_dict().values()))
                 row: dict[str, Any] = {
                     "epoch": epoch + 1,
                     "step": step,
@@ -431,8 +430,8 @@ class Trainer:
                     cb.on_epoch_end(self, row)
                 progress.end_epoch(row)
                 epoch, start_batch = epoch + 1, 0
-                sums = {"loss": 0.0, "correct": 0.0, "count": 0.0}
-                self._save(epoch, 0, step, sums, es)
+                sums = self._new_sums()
+                self._save(epoch, 0, step, sums.as_dict(), es)
         for cb in self.callbacks:
             cb.on_train_end(self, self.history)
         return self.history
@@ -447,6 +446,41 @@ class Trainer:
         }
         self.run_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self.run_dir / "best.safetensors", st_save(weights))
+
+
+class _RunningSums:
+    """Σ loss·n, Σ correct and n over the epoch so far (what the epoch's train metrics need).
+
+    On CPU they are Python floats; on an accelerator loss and correct stay in a float64 device
+    tensor, so a step does not wait for the device to report its loss. Both paths do the same
+    float64 additions in the same order, so a checkpoint stores the same numbers either way.
+    """
+
+    def __init__(self, device: torch.device, on_device: bool, start: dict[str, float] | None):
+        self.on_device = on_device
+        start = start or {"loss": 0.0, "correct": 0.0, "count": 0.0}
+        self.count = float(start["count"])
+        self.loss, self.correct = float(start["loss"]), float(start["correct"])
+        if on_device:
+            self.acc = torch.tensor([self.loss, self.correct], dtype=torch.float64, device=device)
+
+    @torch.no_grad()
+    def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
+        classify = out.ndim == 2 and not y.is_floating_point()
+        if self.on_device:
+            self.acc[0] += loss.detach().double() * len(y)
+            if classify:
+                self.acc[1] += (out.argmax(1) == y).sum()
+        else:
+            self.loss += float(loss.detach()) * len(y)
+            if classify:
+                self.correct += float((out.argmax(1) == y).sum())
+        self.count += len(y)
+
+    def as_dict(self) -> dict[str, float]:
+        if self.on_device:
+            self.loss, self.correct = self.acc.tolist()
+        return {"loss": self.loss, "correct": self.correct, "count": self.count}
 
 
 class _Progress:
@@ -485,12 +519,15 @@ class _Progress:
                 f"epoch {epoch + 1}/{self.epochs}", total=self.total, completed=done, stats=""
             )
 
-    def advance(self, sums: dict[str, float], elapsed: float, samples: float) -> None:
+    def advance(
+        self, get_sums: Callable[[], dict[str, float]], elapsed: float, samples: float
+    ) -> None:
         if self.bar is None:
             return
         self.tick += 1
         stats = None
         if self.tick % 10 == 0:  # formatting every step would cost more than it shows
+            sums = get_sums()
             stats = (
                 f"loss {sums['loss'] / max(sums['count'], 1):.4f} "
                 f"acc {sums['correct'] / max(sums['count'], 1):.3f} "
