@@ -15,7 +15,7 @@ See docs/notes/trees-and-ensembles.md.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,15 +38,14 @@ class HistParams:
 class _Node:
     idx: NDArray[np.intp]
     depth: int
-    hist: NDArray[np.float64]  # (3, k, N_BINS): gradient, hessian, count
+    hist: NDArray[np.float64]  # (3, k, width): gradient, hessian, count
     split: tuple[float, int, int] | None = None  # (gain, feature, bin)
     children: tuple[int, int] | None = None
-    sums: tuple[float, float] = field(default=(0.0, 0.0))
 
 
 def histograms(
     codes: NDArray[np.intp],
-    idx: NDArray[np.intp],
+    idx: NDArray[np.intp] | None,
     g: NDArray[np.float64],
     h: NDArray[np.float64] | None,
     width: int,
@@ -56,21 +55,27 @@ def histograms(
 
     ``codes[i, f] = bin(x_if) + width·f`` (intp, so bincount needs no conversion copy), so
     one bincount fills every feature's histogram. ``h=None`` means unit hessians, whose
-    histogram is the count histogram; ``count`` may pass a known count histogram.
+    histogram is the count histogram; ``count`` may pass a known count histogram;
+    ``idx=None`` means every sample (no gather).
     """
     k = codes.shape[1]
-    c = codes[idx].ravel()
+    if idx is None:
+        c = codes.ravel()
+        g_rows, h_rows = g, h
+    else:
+        c = codes[idx].ravel()
+        g_rows, h_rows = g[idx], (None if h is None else h[idx])
     size = k * width
     out = np.empty((3, size))
     if count is None:
         out[2] = np.bincount(c, minlength=size)
     else:
         out[2] = count
-    out[0] = np.bincount(c, weights=np.repeat(g[idx], k), minlength=size)
-    if h is None:
+    out[0] = np.bincount(c, weights=np.repeat(g_rows, k), minlength=size)
+    if h_rows is None:
         out[1] = out[2]
     else:
-        out[1] = np.bincount(c, weights=np.repeat(h[idx], k), minlength=size)
+        out[1] = np.bincount(c, weights=np.repeat(h_rows, k), minlength=size)
     return out.reshape(3, k, width)
 
 
@@ -133,7 +138,7 @@ def grow_hist_tree(
     """
     n = X_binned.shape[0]
     lam = params.l2_regularization
-    root = _Node(np.arange(n), 0, histograms(codes, np.arange(n), g, h, width, root_count))
+    root = _Node(np.arange(n), 0, histograms(codes, None, g, h, width, root_count))
     nodes = [root]
     heap: list[tuple[float, int]] = []
 
