@@ -166,3 +166,30 @@ def test_prepare_fits_features_on_training_split_only():
     assert data.dataset_hash == dataset_hash(df)
     assert len(data.X_train) + len(data.X_val) + len(data.X_test) == len(df)
     assert data.report.ok
+
+
+def test_real_penguins_missing_values_are_reported_cell_by_cell(tmp_path: Path):
+    from palmerpenguins import load_penguins
+
+    raw = load_penguins()
+    raw.to_parquet(tmp_path / "penguins.parquet", index=False)
+    schema = Schema(
+        (
+            Field("species", "str", allowed=("Adelie", "Chinstrap", "Gentoo")),
+            Field("island", "str", allowed=("Biscoe", "Dream", "Torgersen")),
+            Field("bill_length_mm", "float", min=30, max=60),
+            Field("bill_depth_mm", "float", min=13, max=22),
+            Field("flipper_length_mm", "float", min=170, max=235),
+            Field("body_mass_g", "float", min=2700, max=6300),
+            Field("sex", "str", allowed=("female", "male")),
+            Field("year", "int", min=2007, max=2009),
+        )
+    )
+    report = validate(ingest(tmp_path / "penguins.parquet", target="species"), schema)
+    # pandas' own count of missing cells is the reference: one failure per missing cell
+    missing = raw.isna()
+    expected = {(r, raw.columns[c]) for r, c in zip(*np.nonzero(missing.to_numpy()), strict=True)}
+    found = {(f.row, f.column) for f in report.failures}
+    assert found == expected and len(report.failures) == int(missing.to_numpy().sum()) == 19
+    assert all(f.rule == "not_nullable" for f in report.failures)
+    assert report.failing_rows == sorted(np.flatnonzero(missing.any(axis=1).to_numpy()).tolist())
