@@ -259,9 +259,18 @@ class _Curve(Callback):
         atomic_write_bytes(self.run_dir / "metrics.csv", ("\n".join(lines) + "\n").encode())
 
     def on_step_end(self, trainer: Trainer, step: int, logs: dict[str, float]) -> None:
-        late = self.deadline is not None and time.perf_counter() > self.deadline
+        now = time.perf_counter()
+        late = self.deadline is not None and now > self.deadline
         if step % self.every == 0 or late or step >= trainer.total_steps:
             self.point(step)
+            if self.deadline is not None and not late:
+                # re-plan on a shared machine: if the steps so far were slower than the probe
+                # said, end (and finish the cosine decay) at the step the deadline allows
+                per_step = (time.perf_counter() - self.start) / step
+                fit = step + int((self.deadline - time.perf_counter()) / per_step)
+                if fit < trainer.total_steps:
+                    trainer.total_steps = max(step + 1, fit)
+                    trainer.lr_factor.total = trainer.total_steps
         if late and step < trainer.total_steps:
             trainer.total_steps = step  # the Trainer ends the epoch (and checkpoints) here
 

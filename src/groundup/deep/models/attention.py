@@ -15,6 +15,7 @@ q_m·k_n depends on m − n only. See docs/notes/attention-and-transformers.md.
 from __future__ import annotations
 
 import math
+from typing import Literal, overload
 
 import torch
 import torch.nn.functional as F
@@ -46,6 +47,33 @@ def causal_mask(n_queries: int, n_keys: int, device: torch.device | None = None)
         ``ones(L, S).tril()`` as bool — the convention of ``F.scaled_dot_product_attention``.
     """
     return torch.ones(n_queries, n_keys, dtype=torch.bool, device=device).tril()
+
+
+@overload
+def scaled_dot_product_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    attn_mask: torch.Tensor | None = ...,
+    dropout_p: float = ...,
+    is_causal: bool = ...,
+    scale: float | None = ...,
+    return_weights: Literal[False] = ...,
+) -> torch.Tensor: ...
+
+
+@overload
+def scaled_dot_product_attention(
+    q: torch.Tensor,
+    k: torch.Tensor,
+    v: torch.Tensor,
+    attn_mask: torch.Tensor | None = ...,
+    dropout_p: float = ...,
+    is_causal: bool = ...,
+    scale: float | None = ...,
+    *,
+    return_weights: Literal[True],
+) -> tuple[torch.Tensor, torch.Tensor]: ...
 
 
 def scaled_dot_product_attention(
