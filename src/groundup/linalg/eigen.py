@@ -1,6 +1,6 @@
-"""Symmetric eigen-decomposition (cyclic Jacobi) and power iteration.
+"""Symmetric eigen-decomposition (tridiagonal divide and conquer) and power iteration.
 
-See docs/notes/linear-algebra.md#jacobi-rotations and #power-iteration.
+See docs/notes/linear-algebra.md#divide-and-conquer-eigh and #power-iteration.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from groundup._checks import as_square_matrix, check_positive
 from groundup.linalg._errors import LinAlgError
-from groundup.linalg._jacobi import jacobi_eigh
 from groundup.linalg._scale import pow2_scale
 from groundup.linalg._symmetric import check_symmetric
+from groundup.linalg._symmetric_eigen import symmetric_eigen
 
 __all__ = ["eigh", "power_iteration"]
 
@@ -20,11 +20,13 @@ __all__ = ["eigh", "power_iteration"]
 def eigh(A: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Eigenvalues and eigenvectors of a real symmetric matrix, A = V diag(w) Vᵀ.
 
-    Cyclic Jacobi: repeatedly apply plane rotations J(p, q, θ) with
-    tan 2θ = 2a_pq / (a_qq − a_pp), each zeroing a_pq in A ← JᵀAJ; the off-diagonal mass
-    falls to round-off (quadratically at the end) and V = Π J. A round-robin schedule applies
-    n/2 disjoint rotations per array operation. Eigenvalues are accurate to O(ε‖A‖).
-    See docs/notes/linear-algebra.md#jacobi-rotations.
+    Householder reflections reduce A to tridiagonal T = QᵀAQ; Cuppen's divide and conquer
+    splits T = diag(T₁, T₂) + ρ v vᵀ, solves the halves, and gets T's eigenvalues as the
+    roots of the secular equation 1 + ρ Σ z_k²/(d_k − λ) = 0 (z = Q_blockᵀ v), all merges
+    of a level and all roots at once; eigenvectors (d − λ_j I)⁻¹ ẑ use Gu–Eisenstat's ẑ so
+    they are orthogonal to working accuracy. V = Q Z. Eigenvalues are accurate to O(ε‖A‖);
+    a final residual check falls back to cyclic Jacobi should it ever fail.
+    See docs/notes/linear-algebra.md#divide-and-conquer-eigh.
 
     Parameters
     ----------
@@ -41,7 +43,8 @@ def eigh(A: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     Raises
     ------
     LinAlgError
-        If A is not symmetric, or (never seen in practice) Jacobi fails to converge.
+        If A is not symmetric, or (never seen in practice) the Jacobi fallback fails to
+        converge.
     """
     M = as_square_matrix(A, "A")
     check_symmetric(M, "eigh")
@@ -50,10 +53,8 @@ def eigh(A: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         return M[0].copy(), np.ones((1, 1))
     scale = pow2_scale(M)  # work on entries ~1; eigenvalues scale back exactly
     S = (np.tril(M) + np.tril(M, -1).T) / scale
-    w, V = jacobi_eigh(S)
-    w *= scale
-    order = np.argsort(w, kind="stable")
-    return w[order], V[:, order]
+    w, V = symmetric_eigen(S)
+    return w * scale, V
 
 
 def power_iteration(

@@ -1,4 +1,4 @@
-"""Singular value decomposition by QR preconditioning and one-sided Jacobi.
+"""Singular value decomposition: QR, then the symmetric eigensolver on [[0, R], [Rᵀ, 0]].
 
 See docs/notes/linear-algebra.md#singular-value-decomposition.
 """
@@ -11,8 +11,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from groundup._checks import as_matrix
-from groundup.linalg._jacobi import jacobi_svd
 from groundup.linalg._scale import pow2_scale
+from groundup.linalg._symmetric_eigen import symmetric_eigen
 from groundup.linalg.qr import _householder
 
 __all__ = ["svd"]
@@ -36,27 +36,49 @@ def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
     return out
 
 
+def _svd_square(R: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """SVD of square R (σ descending, unsorted signs) from the eigen-decomposition of the
+    Jordan–Wielandt matrix J = [[0, R], [Rᵀ, 0]]: J (u; ±v) = ±σ (u; ±v).
+
+    J's eigenvalues are ±σ_i; the eigenvector of +σ_i is (u_i; v_i)/√2. Working on J rather
+    than RᵀR keeps the condition number unsquared (errors O(ε‖R‖), as for any eigh). Each
+    half is normalised on its own: a round-off mix of the +σ and −σ vectors rescales the
+    halves but does not turn them. Returns (σ, U, V) with only σ > 0 columns meaningful.
+    """
+    n = R.shape[0]
+    J = np.zeros((2 * n, 2 * n))
+    J[:n, n:] = R
+    J[n:, :n] = R.T
+    w, X = symmetric_eigen(J)
+    top = X[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
+    return np.abs(w[n:][::-1]), top[:n], top[n:]
+
+
+def _unit_columns(M: NDArray[Any]) -> NDArray[Any]:
+    norms = np.sqrt(np.einsum("ij,ij->j", M, M))
+    return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+
+
 def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
-    """SVD of m×n with m ≥ n: A = Q R, R = U_r Σ Vᵀ by Jacobi, U = Q U_r."""
+    """SVD of m×n with m ≥ n: A = Q R, R = U_r Σ Vᵀ by eigh of [[0, R], [Rᵀ, 0]], U = Q U_r."""
     m, n = M.shape
     if m > n:
         R, Y, T = _householder(M)
         R = R[:n]
     else:
         R = M
-    # Singular values at round-off level (≤ √n·ε·‖A‖_F) are numerically zero: Jacobi leaves
-    # their columns alone and their u_j come from the orthogonal complement instead.
+    # Singular values at round-off level (≤ √n·ε·‖A‖_F) are numerically zero: their u_j and
+    # v_j come from the orthogonal complements of the others instead.
     zero = np.sqrt(n) * _EPS * float(np.sqrt(np.sum(R * R)))
-    sigma, B, V = jacobi_svd(R, compute_uv, zero)
-    order = np.argsort(-sigma, kind="stable")
+    sigma, B, V = _svd_square(R)
+    order = np.argsort(-sigma, kind="stable")  # |λ| of round-off-level pairs may reorder
     sigma = sigma[order]
     if not compute_uv:
         return sigma
-    assert V is not None
     B, V = B[:, order], V[:, order]
     good = sigma > zero
-    Ur = np.divide(B, sigma, out=np.zeros_like(B), where=good)
-    Ur = _complete(Ur, good)
+    Ur = _complete(np.where(good, _unit_columns(B), 0.0), good)
+    V = _complete(np.where(good, _unit_columns(V), 0.0), good)
     if m == n:
         return Ur, sigma, V.T
     # Q = I − Y T Yᵀ applied to [U_r; 0] (thin) or to diag(U_r, I) (full).
@@ -75,10 +97,11 @@ def svd(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | NDArray[np.float64]:
     """Singular value decomposition A = U diag(S) Vᵀ with S descending (NumPy's convention).
 
-    A tall matrix is first reduced to its n×n triangle, A = Q R (Householder). One-sided
-    Jacobi then rotates column pairs of R until they are orthogonal, R V = U_r Σ (so
-    RᵀR = V Σ² Vᵀ without forming RᵀR); U = Q U_r. A wide matrix is handled through Aᵀ.
-    Jacobi computes small singular values to high relative accuracy.
+    A tall matrix is first reduced to its n×n triangle, A = Q R (Householder). The
+    symmetric Jordan–Wielandt matrix J = [[0, R], [Rᵀ, 0]] has eigenvalues ±σ_i with
+    eigenvectors (u_i; ±v_i)/√2, so groundup's eigh (tridiagonal divide and conquer) gives
+    R = U_r Σ Vᵀ without forming RᵀR (which would square the condition number); U = Q U_r.
+    A wide matrix is handled through Aᵀ. Singular values are accurate to O(ε‖A‖).
     See docs/notes/linear-algebra.md#singular-value-decomposition.
 
     Parameters
