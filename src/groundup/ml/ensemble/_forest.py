@@ -33,7 +33,7 @@ from ..tree._builder import (
 from ..tree._classes import check_classification_targets, fit_weights
 from ..tree._params import check_int, grow_params
 
-_WORK_PER_BATCH = 3_000_000  # instance × feature items searched per level per batch
+_WORK_PER_BATCH = 750_000  # instance × feature items searched per level per batch (cache-sized)
 
 
 def merge_trees(parts: list[TreeArrays]) -> TreeArrays:
