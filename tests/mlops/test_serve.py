@@ -359,9 +359,10 @@ class _SlowModel:
     name, version = "slow", "1"
     input_shape = (2,)
     output_description: dict[str, Any] = {"kind": "value"}
+    delay = 0.4
 
     def predict(self, batch: np.ndarray) -> np.ndarray:
-        time.sleep(0.4)
+        time.sleep(self.delay)
         return batch.sum(axis=1)
 
 
@@ -418,3 +419,40 @@ def test_run_server_refuses_bad_workers_and_port() -> None:
         run_server("model.onnx", workers=0)
     with pytest.raises(ValueError, match=r"port must be an integer in \[0, 65535\], got 70000"):
         run_server("model.onnx", port=70000)
+
+
+def test_fast_path_and_fastapi_route_answer_alike() -> None:
+    """POST /v1/predict is answered by a plain-ASGI fast path; the FastAPI route it shadows
+    (kept for the OpenAPI document) must give byte-identical answers."""
+    from groundup.mlops.serve.app import _PredictFastPath
+
+    fast = create_app(_SlowModel(), max_payload_bytes=200)
+    routed = create_app(_SlowModel(), max_payload_bytes=200)
+    routed.user_middleware = [m for m in routed.user_middleware if m.cls is not _PredictFastPath]
+    bodies = [
+        b'{"inputs": [[1, 2], [3.5, -1]]}',
+        b'{"inputs": [[1, 2, 3]]}',
+        b'{"inputs": [[1, true]]}',
+        b'{"inputs": []}',
+        b'{"inputs": [[1, 2]], "x": 0}',
+        b"[1, 2",
+        b'{"inputs": [' + b"[1, 2], " * 40 + b"[1, 2]]}",  # over the 200-byte limit
+    ]
+    _SlowModel.delay = 0.0
+
+    async def answers(app: Any) -> list[tuple[int, bytes]]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                out = []
+                for body in bodies:
+                    r = await client.post("/v1/predict", content=body)
+                    out.append((r.status_code, r.content))
+                return out
+
+    try:
+        got_fast, got_routed = asyncio.run(answers(fast)), asyncio.run(answers(routed))
+    finally:
+        _SlowModel.delay = 0.4
+    assert [s for s, _ in got_fast] == [200, 422, 422, 422, 422, 400, 413]
+    assert got_fast == got_routed

@@ -67,7 +67,11 @@ def check_batching_limits(max_batch_size: int, max_wait_ms: float, max_queue: in
 
 
 class MicroBatcher:
-    """Gather concurrent :meth:`submit` calls into batched ``predict`` calls (see module doc).
+    """Gather concurrent :meth:`submit` calls into batched ``predict`` calls.
+
+    c waiting requests cost one call a + c·b instead of c·(a + b); the hold before a call
+    adapts — none for a lone client, at most min(max_wait_ms, t̂) under load (module doc,
+    docs/notes/serving-and-batching.md).
 
     Parameters
     ----------
@@ -218,6 +222,9 @@ class MicroBatcher:
 
 class DirectRunner:
     """One model call per request in a thread pool: batching switched off, same interface.
+
+    Each of c concurrent requests pays the model's fixed cost a: c·(a + b) in all — the
+    baseline the benchmark compares against (docs/notes/serving-and-batching.md).
 
     At most ``max_queue`` requests are in flight; beyond that :meth:`submit` raises
     :class:`QueueFull` like the batcher does.

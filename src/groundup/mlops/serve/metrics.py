@@ -26,7 +26,12 @@ BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
 
 
 class ServeMetrics:
-    """The metric families of one app, registered in their own registry."""
+    """The metric families of one app, registered in their own registry.
+
+    The mean batch is ``groundup_batch_size_sum / groundup_batch_size_count``; a latency
+    quantile q is read from the histogram buckets (Prometheus ``histogram_quantile``).
+    See docs/notes/serving-and-batching.md.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()

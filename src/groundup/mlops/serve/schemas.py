@@ -112,7 +112,22 @@ def _pick(errors: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def describe_validation_error(exc: ValidationError) -> BadRequest:
-    """Turn pydantic's error list into one :class:`BadRequest` with a readable message."""
+    """Turn pydantic's error list into one :class:`BadRequest` with a readable message.
+
+    A union (number | list) reports one error per branch; the deepest position wins, so
+    ``inputs[0][0][3][3] must be a number ..., got True (bool)`` rather than "not a list".
+    Malformed JSON is 400, everything else 422. See docs/notes/serving-and-batching.md.
+
+    Parameters
+    ----------
+    exc : pydantic.ValidationError
+        From :meth:`PredictRequest.model_validate_json`.
+
+    Returns
+    -------
+    BadRequest
+        With ``status`` and ``message``.
+    """
     errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
     if any(e["type"] == "json_invalid" for e in errors):
         err = next(e for e in errors if e["type"] == "json_invalid")
@@ -142,7 +157,21 @@ def describe_validation_error(exc: ValidationError) -> BadRequest:
 
 
 def parse_request(body: bytes) -> PredictRequest:
-    """Validate a raw JSON body as a :class:`PredictRequest`; :class:`BadRequest` if invalid."""
+    """Validate a raw JSON body as a :class:`PredictRequest`; :class:`BadRequest` if invalid.
+
+    Parsed and validated in one pass from the bytes (pydantic-core), which is also faster than
+    ``json.loads`` followed by validation. See docs/notes/serving-and-batching.md.
+
+    Parameters
+    ----------
+    body : bytes
+        The raw request body (already size-checked).
+
+    Returns
+    -------
+    PredictRequest
+        With ``inputs``: a non-empty list of examples of finite, non-bool numbers.
+    """
     try:
         return PredictRequest.model_validate_json(body)
     except ValidationError as exc:
@@ -167,6 +196,10 @@ def _shape_of(example: Any) -> list[int] | str:
 
 def to_batch(inputs: list[Any], input_shape: Sequence[int], dtype: str) -> np.ndarray:
     """Stack validated examples into one array of shape ``(n, *input_shape)`` in ``dtype``.
+
+    A ragged or wrongly shaped request is found by the one ``np.asarray`` call; only then is
+    each example's shape computed, to name the first bad one. See
+    docs/notes/serving-and-batching.md.
 
     Parameters
     ----------

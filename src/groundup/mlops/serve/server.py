@@ -23,7 +23,16 @@ ENV_OPTIONS = "GROUNDUP_SERVE_OPTIONS"
 
 
 def app_from_env() -> FastAPI:
-    """uvicorn factory: the app for ``$GROUNDUP_SERVE_MODEL`` with ``$GROUNDUP_SERVE_OPTIONS``."""
+    """uvicorn factory: the app for ``$GROUNDUP_SERVE_MODEL`` with ``$GROUNDUP_SERVE_OPTIONS``.
+
+    Each worker process calls it once, so each loads its own model in its lifespan.
+    See docs/notes/serving-and-batching.md.
+
+    Returns
+    -------
+    fastapi.FastAPI
+        From :func:`groundup.mlops.serve.app.create_app`.
+    """
     uri = os.environ.get(ENV_MODEL)
     if not uri:
         raise RuntimeError(f"{ENV_MODEL} is not set: which model should be served?")
