@@ -146,7 +146,7 @@ def run_journey(
     """
     registry = discover()
     reports_dir.mkdir(parents=True, exist_ok=True)
-    titles = dict(all_stages) | {n: parts[0].title for n, parts in registry.items()}
+    titles = {n: parts[0].title for n, parts in registry.items()} | dict(all_stages)
     wanted = sorted(stages) if stages else sorted(titles)
     status: dict[int, str] = {}
     for number in wanted:
