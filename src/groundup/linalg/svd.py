@@ -18,6 +18,9 @@ from groundup.linalg.qr import _householder
 __all__ = ["svd"]
 
 _EPS = float(np.finfo(np.float64).eps)
+# J's vectors for σ > _TAIL·σ₁ are trusted (errors ≲ ε/2·_TAIL); the rest are recomputed.
+_TAIL = 1e-2
+_MAX_DEPTH = 12
 
 
 def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
@@ -36,27 +39,55 @@ def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
     return out
 
 
-def _svd_square(R: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
-    """SVD of square R (σ descending, unsorted signs) from the eigen-decomposition of the
-    Jordan–Wielandt matrix J = [[0, R], [Rᵀ, 0]]: J (u; ±v) = ±σ (u; ±v).
-
-    J's eigenvalues are ±σ_i; the eigenvector of +σ_i is (u_i; v_i)/√2. Working on J rather
-    than RᵀR keeps the condition number unsquared (errors O(ε‖R‖), as for any eigh). Each
-    half is normalised on its own: a round-off mix of the +σ and −σ vectors rescales the
-    halves but does not turn them. Returns (σ, U, V) with only σ > 0 columns meaningful.
-    """
-    n = R.shape[0]
-    J = np.zeros((2 * n, 2 * n))
-    J[:n, n:] = R
-    J[n:, :n] = R.T
-    w, X = symmetric_eigen(J)
-    top = X[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
-    return np.abs(w[n:][::-1]), top[:n], top[n:]
-
-
 def _unit_columns(M: NDArray[Any]) -> NDArray[Any]:
     norms = np.sqrt(np.einsum("ij,ij->j", M, M))
     return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
+
+
+def _complement(G: NDArray[Any]) -> NDArray[Any]:
+    """Orthonormal basis of the orthogonal complement of G's orthonormal columns."""
+    n, p = G.shape
+    if p == 0:
+        return np.eye(n)
+    _, Y, T = _householder(G)
+    return np.asarray((np.eye(n) - Y @ T @ Y.T)[:, p:])
+
+
+def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """SVD of square R, σ descending, from the eigen-decomposition of the Jordan–Wielandt
+    matrix J = [[0, R], [Rᵀ, 0]]: J (u; ±v) = ±σ (u; ±v).
+
+    J's eigenvalues are ±σ_i; the eigenvector of +σ_i is (u_i; v_i)/√2. Working on J rather
+    than RᵀR keeps the condition number unsquared. Each half is normalised on its own: a
+    round-off mix of the +σ_i and −σ_i vectors rescales the halves but does not turn them.
+    What J cannot resolve is the tail of small σ, whose ±σ all crowd round 0: there the
+    vectors err by ε‖R‖/2σ. So the tail (σ ≤ _TAIL·σ₁) is split off: with U_c, V_c the
+    orthogonal complements of the trusted vectors, the block C = U_cᵀ R V_c is decomposed
+    again at its own scale (gaining a factor 1/_TAIL per level) and U_c, V_c rotated by it.
+    """
+    n = R.shape[0]
+    scale = pow2_scale(R)
+    J = np.zeros((2 * n, 2 * n))
+    J[:n, n:] = R / scale
+    J[n:, :n] = J[:n, n:].T
+    w, X = symmetric_eigen(J)
+    top = X[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
+    sigma = np.abs(w[n:][::-1])
+    U, V = _unit_columns(top[:n]), _unit_columns(top[n:])
+    p = int(np.sum(sigma > _TAIL * sigma[0]))
+    floor = 4.0 * n * _EPS * sigma[0]  # below this a singular value is round-off: no detail
+    if p == n or depth >= _MAX_DEPTH or sigma[p] <= floor:
+        return sigma * scale, U, V
+    # In bases [U_g U_c], [V_g V_c] completed from the trusted vectors, R is block diagonal
+    # up to round-off (ε‖R‖, the backward error any SVD makes): decompose the tail block.
+    Ug, Vg = U[:, :p], V[:, :p]
+    Uc, Vc = _complement(Ug), _complement(Vg)
+    sb, Ub, Wb = _svd_square(Uc.T @ J[:n, n:] @ Vc, depth + 1)
+    sigma = np.concatenate([sigma[:p], sb])
+    order = np.argsort(-sigma, kind="stable")
+    U = np.concatenate([Ug, Uc @ Ub], axis=1)[:, order]
+    V = np.concatenate([Vg, Vc @ Wb], axis=1)[:, order]
+    return sigma[order] * scale, U, V
 
 
 def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
@@ -71,14 +102,11 @@ def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
     # v_j come from the orthogonal complements of the others instead.
     zero = np.sqrt(n) * _EPS * float(np.sqrt(np.sum(R * R)))
     sigma, B, V = _svd_square(R)
-    order = np.argsort(-sigma, kind="stable")  # |λ| of round-off-level pairs may reorder
-    sigma = sigma[order]
     if not compute_uv:
         return sigma
-    B, V = B[:, order], V[:, order]
     good = sigma > zero
-    Ur = _complete(np.where(good, _unit_columns(B), 0.0), good)
-    V = _complete(np.where(good, _unit_columns(V), 0.0), good)
+    Ur = _complete(np.where(good, B, 0.0), good)
+    V = _complete(np.where(good, V, 0.0), good)
     if m == n:
         return Ur, sigma, V.T
     # Q = I − Y T Yᵀ applied to [U_r; 0] (thin) or to diag(U_r, I) (full).
