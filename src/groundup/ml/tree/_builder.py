@@ -123,10 +123,10 @@ def _node_impurity(criterion: str, counts: NDArray[Any], wn: NDArray[Any]) -> ND
 
 def _proxy(
     criterion: str,
-    left: NDArray[np.float64],
-    total: NDArray[np.float64],
-    wl: NDArray[np.float64],
-    wr: NDArray[np.float64],
+    left: NDArray[Any],
+    total: NDArray[Any],
+    wl: NDArray[Any],
+    wr: NDArray[Any],
 ) -> NDArray[np.float64]:
     """Split score whose argmax is the impurity-optimal split (scikit-learn's proxy).
 
@@ -285,7 +285,17 @@ def _best_splits(
     return _random(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes, rng)
 
 
-def _exact(lv, pj, pf, n, ptr, el, xs, params, n_classes):  # type: ignore[no-untyped-def]
+def _exact(
+    lv: _Level,
+    pj: NDArray[np.intp],
+    pf: NDArray[np.intp],
+    n: NDArray[np.intp],
+    ptr: NDArray[np.intp],
+    el: NDArray[np.intp],
+    xs: NDArray[np.float32],
+    params: GrowParams,
+    n_classes: int,
+) -> tuple[Any, ...]:
     """Cumulative-sum search over every split position of every pair at once."""
     L = el.shape[0]
     valid = np.empty(L, dtype=bool)
@@ -336,7 +346,19 @@ def _exact(lv, pj, pf, n, ptr, el, xs, params, n_classes):  # type: ignore[no-un
     return pj[bp], pf[bp], thr, child, lefts
 
 
-def _random(lv, pj, pf, n, ptr, pair_of, el, xs, params, n_classes, rng):  # type: ignore[no-untyped-def]
+def _random(
+    lv: _Level,
+    pj: NDArray[np.intp],
+    pf: NDArray[np.intp],
+    n: NDArray[np.intp],
+    ptr: NDArray[np.intp],
+    pair_of: NDArray[np.intp],
+    el: NDArray[np.intp],
+    xs: NDArray[np.float32],
+    params: GrowParams,
+    n_classes: int,
+    rng: np.random.Generator,
+) -> tuple[Any, ...]:
     """Extremely randomised trees: one uniform threshold per pair, scored by bincount."""
     P = pj.shape[0]
     lo = np.minimum.reduceat(xs, ptr).astype(np.float64)
