@@ -272,6 +272,77 @@ def evaluate(
     console.print(table)
 
 
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="How many recent runs to list.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List recent runs from the MLflow store (MLFLOW_TRACKING_URI or sqlite:///mlruns.db)."""
+    from groundup.mlops.tracking import list_runs
+
+    if limit < 1:
+        raise typer.BadParameter(f"--limit must be >= 1, got {limit}")
+    rows = list_runs(limit)
+    if as_json:
+        print(json.dumps(rows, indent=2, default=str))
+        return
+    table = Table(title="recent MLflow runs")
+    for col in ("experiment", "run", "status", "start", "dataset hash", "metrics"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        metrics = ", ".join(f"{k}={v:.4g}" for k, v in sorted(r.get("metrics", {}).items())[:4])
+        table.add_row(
+            str(r.get("experiment", "")),
+            str(r.get("name") or r.get("run_id", ""))[:40],
+            str(r.get("status", "")),
+            str(r.get("start", "")),
+            str(r.get("dataset_hash") or "")[:12],
+            metrics,
+        )
+    console.print(table)
+    if not rows:
+        console.print("no runs yet: `groundup run` records the journey's runs")
+
+
+@app.command()
+def ui(port: Annotated[int, typer.Option(help="Port for the MLflow UI.")] = 5000) -> None:
+    """Start the MLflow UI on the same store (127.0.0.1)."""
+    import subprocess
+
+    from groundup.mlops.tracking import ui_command, ui_env
+
+    console.print(f"MLflow UI on http://127.0.0.1:{port} (Ctrl-C to stop)")
+    raise typer.Exit(subprocess.run(ui_command(port), env=ui_env(), check=False).returncode)
+
+
+@app.command()
+def serve(
+    model_uri: Annotated[
+        str, typer.Argument(help="models:/NAME@ALIAS, or a .onnx / groundup estimator file.")
+    ],
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    batching: Annotated[
+        bool, typer.Option("--batching/--no-batching", help="Dynamic micro-batching.")
+    ] = True,
+    max_batch_size: Annotated[int, typer.Option(help="Largest batch the model sees.")] = 64,
+) -> None:
+    """Serve a model over HTTP with FastAPI + uvicorn (POST /v1/predict)."""
+    from groundup.mlops.serve.server import run_server
+
+    if workers < 1:
+        raise typer.BadParameter(f"--workers must be >= 1, got {workers}")
+    run_server(
+        model_uri,
+        host=host,
+        port=port,
+        workers=workers,
+        batching=batching,
+        max_batch_size=max_batch_size,
+    )
+
+
 def main() -> None:  # pragma: no cover - console-script shim
     app()
 
