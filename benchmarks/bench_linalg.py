@@ -107,6 +107,22 @@ def _cases(rng: np.random.Generator, sizes: list[int]) -> list[tuple[str, Any, A
             digits_err,
         )
     )
+    # PCA's default solver on digits (n ≥ 10·d): eigh of the 64×64 covariance matrix.
+    C = D.T @ D / (D.shape[0] - 1)
+
+    def cov_err(o: Any, r: Any, A: np.ndarray = C) -> float:
+        w, V = o
+        scale = np.abs(r[0]).max()
+        return float(max(np.abs(w - r[0]).max(), np.abs((V * w) @ V.T - A).max()) / scale)
+
+    rows.append(
+        (
+            "eigh 64×64 covariance (PCA)" + ("" if "digits" in label else " (random)"),
+            lambda A=C: gl.eigh(A),
+            lambda A=C: np.linalg.eigh(A),
+            cov_err,
+        )
+    )
     return rows
 
 

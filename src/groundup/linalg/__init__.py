@@ -1,4 +1,4 @@
-"""Linear algebra from scratch in NumPy: LU, Cholesky, Householder QR, Jacobi eigh/SVD.
+"""Linear algebra from scratch in NumPy: LU, Cholesky, Householder QR, divide-and-conquer eigh/SVD.
 
 Every routine validates its input with :mod:`groundup._checks`, raises
 :class:`LinAlgError` (a :class:`numpy.linalg.LinAlgError`) naming the cause when a matrix

@@ -103,44 +103,64 @@ def _secular(
     Delta = Dp[:, None, :] - origin[:, :, None]
     width = hi - Dp
     a = np.where(use_lo, 0.0, -0.5 * width)
-    b = np.where(use_lo, np.where(last | ~valid, width, 0.5 * width), 0.0)
+    # The last root can sit exactly on its bound d_K + ρ‖z‖² (always, for K = 1): widen that
+    # bound by a few ulps so the root is strictly inside and the rational step is accepted.
+    b = np.where(use_lo, np.where(last | ~valid, width * (1.0 + 8.0 * _EPS), 0.5 * width), 0.0)
     tau = 0.5 * (a + b)
-    left = idx[None, :] <= idx[:, None]  # left[j, k]: pole k is at or left of root j
     jj = np.minimum(idx + 1, M - 1)
     dp_pole = np.take_along_axis(Delta, idx[None, :, None].repeat(B, 0), axis=2)[..., 0]
     dq_pole = np.take_along_axis(Delta, jj[None, :, None].repeat(B, 0), axis=2)[..., 0]
     dq_pole = np.where(last, far - origin, dq_pole)
-    done = ~valid
+    # Iterate on a compact stack of the unconverged roots (one row each: its Δ row, weights,
+    # which poles lie left of it), re-packed whenever half of them have converged.
+    rows = np.flatnonzero(valid)
+    tau_out = tau.reshape(-1)
+    cD = Delta.reshape(B * M, M)[rows]
+    cW = w2[rows // M]
+    cL = (idx[None, :] <= (rows % M)[:, None]).astype(np.float64)
+    ci = inv_rho[rows // M, 0]
+    ca, cb, ct = a.reshape(-1)[rows], b.reshape(-1)[rows], tau_out[rows]
+    cp, cq = dp_pole.reshape(-1)[rows], dq_pole.reshape(-1)[rows]
+    done = np.zeros(rows.shape[0], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(_MAX_ITER):
-            den = Delta - tau[:, :, None]
-            terms = w2[:, None, :] / den
-            slope = terms / den
-            psi = np.where(left, terms, 0.0).sum(axis=2)
-            phi = terms.sum(axis=2) - psi
-            dpsi = np.where(left, slope, 0.0).sum(axis=2)
-            dphi = slope.sum(axis=2) - dpsi
-            g = inv_rho + psi + phi
-            a = np.where(done | (g > 0), a, tau)
-            b = np.where(done | (g < 0), b, tau)
-            err = 8.0 * _EPS * (inv_rho + np.abs(psi) + np.abs(phi))
-            width_ok = (b - a) <= 4.0 * _EPS * np.maximum(np.abs(a), np.abs(b))
-            done = done | (np.abs(g) <= err) | width_ok
+            inv = 1.0 / (cD - ct[:, None])
+            terms = cW * inv
+            slope = terms * inv
+            psi = np.einsum("ij,ij->i", terms, cL)
+            phi = terms.sum(axis=1) - psi
+            dpsi = np.einsum("ij,ij->i", slope, cL)
+            dphi = slope.sum(axis=1) - dpsi
+            g = ci + psi + phi
+            ca = np.where(g < 0, ct, ca)
+            cb = np.where(g > 0, ct, cb)
+            err = 8.0 * _EPS * (ci + np.abs(psi) + np.abs(phi))
+            width_ok = (cb - ca) <= 4.0 * _EPS * np.maximum(np.abs(ca), np.abs(cb))
+            done = (np.abs(g) <= err) | width_ok
             if done.all():
                 break
-            dp, dq = dp_pole - tau, dq_pole - tau
+            dp, dq = cp - ct, cq - ct
             s1, s2 = dpsi * dp * dp, dphi * dq * dq
             c = g - s1 / dp - s2 / dq
             bq = c * (dp + dq) + s1 + s2
-            cq = g * dp * dq
-            root = np.sqrt(np.maximum(bq * bq - 4.0 * c * cq, 0.0))
-            step = 2.0 * cq / (bq + np.copysign(root, bq))
-            x = tau + step
-            bad = ~np.isfinite(x) | (x <= a) | (x >= b)
-            x = np.where(bad, 0.5 * (a + b), x)
-            tau = np.where(done, tau, x)
+            cc = g * dp * dq
+            root = np.sqrt(np.maximum(bq * bq - 4.0 * c * cc, 0.0))
+            step = 2.0 * cc / (bq + np.copysign(root, bq))
+            x = ct + step
+            bad = ~np.isfinite(x) | (x <= ca) | (x >= cb)
+            x = np.where(bad, 0.5 * (ca + cb), x)
+            ct = np.where(done, ct, x)
             # A rational step this small is below the rounding of τ itself: converged.
-            done = done | (~bad & (np.abs(step) <= 2.0 * _EPS * np.abs(x)))
+            done |= ~bad & (np.abs(step) <= 2.0 * _EPS * np.abs(x))
+            if 2 * int(done.sum()) >= done.shape[0]:
+                tau_out[rows] = ct
+                keep = ~done
+                rows, cD, cW, cL = rows[keep], cD[keep], cW[keep], cL[keep]
+                ci, ca, cb, ct, cp, cq = ci[keep], ca[keep], cb[keep], ct[keep], cp[keep], cq[keep]
+                if rows.shape[0] == 0:
+                    break
+    tau_out[rows] = ct
+    tau = tau_out.reshape(B, M)
     return origin, tau, Delta
 
 

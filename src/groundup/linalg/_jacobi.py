@@ -1,4 +1,4 @@
-"""One-sided cyclic Jacobi applied a whole round at a time (the engine of svd and eigh).
+"""One-sided cyclic Jacobi applied a whole round at a time (eigh's checked fallback).
 
 A round-robin ("circle method") schedule splits the n(n−1)/2 column pairs of a sweep into
 n − 1 rounds of n/2 disjoint pairs. Disjoint rotations commute, so a round is a handful of

@@ -44,11 +44,24 @@ def _unit_columns(M: NDArray[Any]) -> NDArray[Any]:
     return np.divide(M, norms, out=np.zeros_like(M), where=norms > 0)
 
 
-def _complement(G: NDArray[Any]) -> NDArray[Any]:
-    """Orthonormal basis of the orthogonal complement of G's orthonormal columns."""
+def _complement(G: NDArray[Any], guess: NDArray[Any]) -> NDArray[Any]:
+    """Orthonormal basis of the orthogonal complement of G's orthonormal columns (n×p).
+
+    ``guess`` (n×(n−p)) should nearly span it: projected off G twice and QR-factored, it is
+    the cheap answer. If projection left any direction short (the guess was degenerate),
+    the complement comes from a complete Householder QR of G instead.
+    """
     n, p = G.shape
     if p == 0:
         return np.eye(n)
+    H = guess - G @ (G.T @ guess)
+    H -= G @ (G.T @ H)
+    R, Y, T = _householder(H)
+    if float(np.min(np.abs(np.diagonal(R)))) > 0.5:
+        k = n - p
+        Q = -(Y @ (T @ Y[:k].T))
+        Q[np.arange(k), np.arange(k)] += 1.0
+        return np.asarray(Q)
     _, Y, T = _householder(G)
     return np.asarray((np.eye(n) - Y @ T @ Y.T)[:, p:])
 
@@ -81,7 +94,7 @@ def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[
     # In bases [U_g U_c], [V_g V_c] completed from the trusted vectors, R is block diagonal
     # up to round-off (ε‖R‖, the backward error any SVD makes): decompose the tail block.
     Ug, Vg = U[:, :p], V[:, :p]
-    Uc, Vc = _complement(Ug), _complement(Vg)
+    Uc, Vc = _complement(Ug, U[:, p:]), _complement(Vg, V[:, p:])
     sb, Ub, Wb = _svd_square(Uc.T @ J[:n, n:] @ Vc, depth + 1)
     sigma = np.concatenate([sigma[:p], sb])
     order = np.argsort(-sigma, kind="stable")
