@@ -91,23 +91,25 @@ def train_judge(image_size: int = 16, epochs: int = 15, seed: int = 0) -> tuple[
 
 
 def load_or_train_judge(
-    folder: Path, image_size: int = 16, seed: int = 0
+    folder: Path, image_size: int = 16, seed: int = 0, epochs: int = 15
 ) -> tuple[JudgeNet, float]:
-    """The cached judge in ``folder`` (``judge-{size}.safetensors`` + JSON), trained if absent."""
+    """The cached judge in ``folder`` (safetensors + JSON with its test accuracy), else trained."""
     from safetensors.torch import load_file, save_file
 
     folder = Path(folder)
-    weights = folder / f"judge-{image_size}-seed{seed}.safetensors"
+    weights = folder / f"judge-{image_size}-seed{seed}-ep{epochs}.safetensors"
     meta = weights.with_suffix(".json")
     if weights.exists() and meta.exists():
         net = JudgeNet(image_size)
         net.load_state_dict(load_file(weights))
         net.eval()
         return net, float(json.loads(meta.read_text())["test_accuracy"])
-    net, acc = train_judge(image_size, seed=seed)
+    net, acc = train_judge(image_size, epochs=epochs, seed=seed)
     folder.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in net.state_dict().items()}, weights)
-    meta.write_text(json.dumps({"image_size": image_size, "seed": seed, "test_accuracy": acc}))
+    meta.write_text(
+        json.dumps({"image_size": image_size, "seed": seed, "epochs": epochs, "test_accuracy": acc})
+    )
     return net, acc
 
 
