@@ -12,6 +12,7 @@ from typing import Any
 
 from torch import nn
 
+from groundup.deep.models.diffusion import ConvDenoiser
 from groundup.deep.models.gpt import GPT, GPTConfig, gpt
 from groundup.deep.models.lenet import LeNet
 from groundup.deep.models.mlp import MLP
@@ -27,8 +28,10 @@ from groundup.deep.models.resnet import (
     resnet50,
     resnet56,
 )
+from groundup.deep.models.rnn import RecurrentLM
 from groundup.deep.models.summary import count_parameters, summary
 from groundup.deep.models.transformer import Seq2SeqTransformer
+from groundup.deep.models.vae import ConvVAE
 from groundup.deep.models.vit import VIT_CONFIGS, ViT, ViTConfig, vit
 
 
@@ -51,6 +54,11 @@ _REGISTRY: dict[str, Callable[..., nn.Module]] = {
     "vit-small": lambda **kw: vit("vit-small", **kw),
     "gpt": gpt,
     "transformer": Seq2SeqTransformer,
+    "rnn-lm": lambda **kw: RecurrentLM(kind="rnn", **kw),
+    "lstm-lm": lambda **kw: RecurrentLM(kind="lstm", **kw),
+    "gru-lm": lambda **kw: RecurrentLM(kind="gru", **kw),
+    "vae": ConvVAE,
+    "ddpm-unet": ConvDenoiser,
 }
 
 # models whose shape depends on the input side; the others are size-agnostic
