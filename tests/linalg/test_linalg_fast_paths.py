@@ -1,8 +1,11 @@
-"""The fast symmetric eigensolver (tridiagonalisation + divide and conquer) on hard spectra.
+"""The fast eigh/svd paths (tridiagonalisation or bidiagonalisation + divide and conquer).
 
-Each test runs with the Jacobi fallback disabled (it raises), so what is measured is the
-divide-and-conquer path itself, against numpy.linalg (LAPACK) and exact constructions.
+Tests marked with ``no_fallback`` run with the Jacobi fallbacks disabled (they raise), so
+what is measured is the divide-and-conquer path itself, against numpy.linalg (LAPACK) and
+exact constructions.
 """
+
+import sys
 
 import numpy as np
 import pytest
@@ -19,10 +22,11 @@ EPS = np.finfo(float).eps
 def no_fallback(monkeypatch):
     """Make the Jacobi fallback fail loudly: a test passing under it proves the fast path."""
 
-    def refuse(S):
-        raise AssertionError(f"fast eigensolver rejected its own result (n={S.shape[0]})")
+    def refuse(S, *args):
+        raise AssertionError(f"fast path rejected its own result (n={S.shape[0]})")
 
     monkeypatch.setattr(se, "jacobi_eigh", refuse)
+    monkeypatch.setattr(sys.modules["groundup.linalg.svd"], "jacobi_svd", refuse)
 
 
 def _tri(d, e):
@@ -156,3 +160,40 @@ def test_svd_graded_singular_values(rng, no_fallback):
     np.testing.assert_allclose((U * S) @ Vt, A, atol=1e-14)
     # Well-separated leading singular vectors agree with the construction up to sign.
     np.testing.assert_allclose(np.abs(np.sum(Vt[:5].T * Va[:, :5], axis=0)), 1.0, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (3, 5), (64, 64), (200, 30)])
+def test_svd_fast_path_random(shape, rng, no_fallback):
+    A = rng.standard_normal(shape)
+    U, S, Vt = svd(A)
+    np.testing.assert_allclose(S, np.linalg.svd(A, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose(U.T @ U, np.eye(shape[0]), atol=1e-13)
+    np.testing.assert_allclose(Vt @ Vt.T, np.eye(shape[1]), atol=1e-13)
+    k = min(shape)
+    np.testing.assert_allclose((U[:, :k] * S) @ Vt[:k], A, atol=1e-13)
+
+
+def test_svd_fast_path_centred_digits_with_zero_columns(no_fallback):
+    # PCA's input: constant pixels give exactly zero singular values.
+    from sklearn.datasets import load_digits
+
+    X = load_digits().data
+    X = X - X.mean(axis=0)
+    U, S, Vt = svd(X, full_matrices=False)
+    Sn = np.linalg.svd(X, compute_uv=False)
+    np.testing.assert_allclose(S, Sn, rtol=1e-10, atol=1e-12 * Sn[0])
+    np.testing.assert_allclose(U.T @ U, np.eye(64), atol=1e-13)
+    np.testing.assert_allclose(Vt @ Vt.T, np.eye(64), atol=1e-13)
+    np.testing.assert_allclose((U * S) @ Vt, X, atol=1e-12 * Sn[0])
+
+
+def test_svd_fallback_to_jacobi_when_fast_result_is_wrong(rng, monkeypatch):
+    mod = sys.modules["groundup.linalg.svd"]
+    monkeypatch.setattr(
+        mod, "_svd_square", lambda R: (np.ones(R.shape[0]),) + (np.eye(R.shape[0]),) * 2
+    )
+    A = rng.standard_normal((9, 6))
+    U, S, Vt = svd(A)
+    np.testing.assert_allclose(S, np.linalg.svd(A, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose((U[:, :6] * S) @ Vt, A, atol=1e-13)
+    np.testing.assert_allclose(U.T @ U, np.eye(9), atol=1e-13)

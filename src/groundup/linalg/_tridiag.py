@@ -88,3 +88,55 @@ def apply_q(V: NDArray[Any], tau: NDArray[Any], Z: NDArray[Any]) -> NDArray[np.f
         return np.array(Z, dtype=np.float64, copy=True)
     T = _t_factor(V, tau)
     return np.asarray(Z - V @ (T @ (V.T @ Z)), dtype=np.float64)
+
+
+def _reflector(x: NDArray[Any], out: NDArray[Any]) -> tuple[float, float]:
+    """Householder vector of x into ``out`` (out[0] = 1): H x = β e₁. Returns (β, τ); τ = 0
+    when x is already a multiple of e₁."""
+    alpha = float(x[0])
+    out[0] = 1.0
+    big = float(np.max(np.abs(x[1:]))) if x.shape[0] > 1 else 0.0
+    if big == 0.0:
+        out[1:] = 0.0
+        return alpha, 0.0
+    y = x[1:] / big
+    beta = -math.copysign(math.hypot(alpha, big * math.sqrt(float(y @ y))), alpha)
+    np.divide(x[1:], alpha - beta, out=out[1:])
+    return beta, (beta - alpha) / beta
+
+
+def bidiagonalize(
+    R: NDArray[Any],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[Any, Any], tuple[Any, Any]]:
+    """Golub–Kahan bidiagonalisation of square R: R = Q_L B Q_Rᵀ, B upper bidiagonal.
+
+    Step k reflects column k onto β e₁ from the left (B[k, k]), then row k beyond the
+    diagonal onto γ e₁ from the right (B[k, k+1]); each reflection is one rank-1 update of
+    the trailing block. Returns (d, f, (V_L, τ_L), (V_R, τ_R)): B's diagonal and
+    superdiagonal and the reflectors as :func:`apply_q` takes them (V_L column k holds the
+    left vector in rows k:, V_R column k the right vector in rows k+1:).
+    """
+    n = R.shape[0]
+    A = np.array(R, dtype=np.float64, copy=True)
+    d = np.empty(n)
+    f = np.zeros(max(n - 1, 0))
+    VL = np.zeros((n, n))
+    tl = np.zeros(n)
+    VR = np.zeros((n, max(n - 1, 0)))
+    tr = np.zeros(max(n - 1, 0))
+    for k in range(n):
+        v = VL[k:, k]
+        d[k], t = _reflector(A[k:, k], v)
+        tl[k] = t
+        if t != 0.0 and k + 1 < n:
+            block = A[k:, k + 1 :]
+            block -= np.outer(t * v, v @ block)
+        if k + 1 >= n:
+            break
+        u = VR[k + 1 :, k]
+        f[k], t = _reflector(A[k, k + 1 :], u)
+        tr[k] = t
+        if t != 0.0 and k + 1 < n:
+            block = A[k + 1 :, k + 1 :]
+            block -= np.outer(block @ u, t * u)
+    return d, f, (VL, tl), (VR, tr)

@@ -11,8 +11,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from groundup._checks import as_matrix
+from groundup.linalg._divide_conquer import tridiagonal_eigh
+from groundup.linalg._jacobi import jacobi_svd
 from groundup.linalg._scale import pow2_scale
-from groundup.linalg._symmetric_eigen import symmetric_eigen
+from groundup.linalg._tridiag import apply_q, bidiagonalize
 from groundup.linalg.qr import _householder
 
 __all__ = ["svd"]
@@ -20,6 +22,8 @@ __all__ = ["svd"]
 _EPS = float(np.finfo(np.float64).eps)
 # J's vectors for σ > _TAIL·σ₁ are trusted (errors ≲ ε/2·_TAIL); the rest are recomputed.
 _TAIL = 1e-2
+_ACCEPT = 64.0  # accepted residual / loss of orthogonality, in units of n·ε
+_TINY = float(np.finfo(np.float64).tiny)
 _MAX_DEPTH = 12
 
 
@@ -80,13 +84,18 @@ def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[
     """
     n = R.shape[0]
     scale = pow2_scale(R)
-    J = np.zeros((2 * n, 2 * n))
-    J[:n, n:] = R / scale
-    J[n:, :n] = J[:n, n:].T
-    w, X = symmetric_eigen(J)
-    top = X[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
+    Rs = R / scale
+    # J's tridiagonal form comes straight from R = Q_L B Q_Rᵀ (B bidiagonal, diagonal d and
+    # superdiagonal f): ordering the unknowns (v₁, u₁, v₂, u₂, …) makes [[0, B], [Bᵀ, 0]]
+    # tridiagonal with zero diagonal and off-diagonal (d₁, f₁, d₂, f₂, …, d_n).
+    d, f, (VL, tl), (VR, tr) = bidiagonalize(Rs)
+    off = np.empty(2 * n - 1)
+    off[0::2], off[1::2] = d, f
+    w, Y = tridiagonal_eigh(np.zeros(2 * n), off)
+    top = Y[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
     sigma = np.abs(w[n:][::-1])
-    U, V = _unit_columns(top[:n]), _unit_columns(top[n:])
+    U = _unit_columns(apply_q(VL, tl, top[1::2]))
+    V = _unit_columns(apply_q(VR, tr, top[0::2]))
     p = int(np.sum(sigma > _TAIL * sigma[0]))
     floor = 4.0 * n * _EPS * sigma[0]  # below this a singular value is round-off: no detail
     if p == n or depth >= _MAX_DEPTH or sigma[p] <= floor:
@@ -95,7 +104,7 @@ def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[
     # up to round-off (ε‖R‖, the backward error any SVD makes): decompose the tail block.
     Ug, Vg = U[:, :p], V[:, :p]
     Uc, Vc = _complement(Ug, U[:, p:]), _complement(Vg, V[:, p:])
-    sb, Ub, Wb = _svd_square(Uc.T @ J[:n, n:] @ Vc, depth + 1)
+    sb, Ub, Wb = _svd_square(Uc.T @ Rs @ Vc, depth + 1)
     sigma = np.concatenate([sigma[:p], sb])
     order = np.argsort(-sigma, kind="stable")
     U = np.concatenate([Ug, Uc @ Ub], axis=1)[:, order]
@@ -103,8 +112,39 @@ def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[
     return sigma[order] * scale, U, V
 
 
+def _checked_square(
+    R: NDArray[Any], zero: float
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """σ (descending), U, V of square R with zero-σ vectors completed; verified.
+
+    The result must satisfy ‖R V − U Σ‖ ≤ c n ε σ₁ and ‖UᵀU − I‖, ‖VᵀV − I‖ ≤ c n ε (three
+    matrix products); otherwise — never seen, but cheap to guarantee — one-sided Jacobi
+    (the previous engine, slower but robust) recomputes it.
+    """
+    n = R.shape[0]
+    sigma, U, V = _svd_square(R)
+    good = sigma > zero
+    U = _complete(np.where(good, U, 0.0), good)
+    V = _complete(np.where(good, V, 0.0), good)
+    tol = _ACCEPT * n * _EPS
+    eye = np.eye(n)
+    if (
+        float(np.max(np.abs(R @ V - U * sigma))) <= tol * max(float(sigma[0]), _TINY)
+        and float(np.max(np.abs(U.T @ U - eye))) <= tol
+        and float(np.max(np.abs(V.T @ V - eye))) <= tol
+    ):
+        return sigma, U, V
+    sigma, B, Vj = jacobi_svd(R, True, zero)
+    assert Vj is not None
+    order = np.argsort(-sigma, kind="stable")
+    sigma, B, Vj = sigma[order], B[:, order], Vj[:, order]
+    good = sigma > zero
+    U = _complete(np.divide(B, sigma, out=np.zeros_like(B), where=good), good)
+    return sigma, U, Vj
+
+
 def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
-    """SVD of m×n with m ≥ n: A = Q R, R = U_r Σ Vᵀ by eigh of [[0, R], [Rᵀ, 0]], U = Q U_r."""
+    """SVD of m×n with m ≥ n: A = Q R, R = U_r Σ Vᵀ via [[0, R], [Rᵀ, 0]], U = Q U_r."""
     m, n = M.shape
     if m > n:
         R, Y, T = _householder(M)
@@ -114,12 +154,9 @@ def _svd_tall(M: NDArray[Any], full: bool, compute_uv: bool):
     # Singular values at round-off level (≤ √n·ε·‖A‖_F) are numerically zero: their u_j and
     # v_j come from the orthogonal complements of the others instead.
     zero = np.sqrt(n) * _EPS * float(np.sqrt(np.sum(R * R)))
-    sigma, B, V = _svd_square(R)
+    sigma, Ur, V = _checked_square(R, zero)
     if not compute_uv:
         return sigma
-    good = sigma > zero
-    Ur = _complete(np.where(good, B, 0.0), good)
-    V = _complete(np.where(good, V, 0.0), good)
     if m == n:
         return Ur, sigma, V.T
     # Q = I − Y T Yᵀ applied to [U_r; 0] (thin) or to diag(U_r, I) (full).
