@@ -464,8 +464,8 @@ class _RunningSums:
         if on_device:
             self.acc = torch.tensor([self.loss, self.correct], dtype=torch.float64, device=device)
 
-    @torch.no_grad()
     def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
+        # detach() and argmax build no graph, so no no_grad() context (its cost shows on tiny steps)
         classify = out.ndim == 2 and not y.is_floating_point()
         if self.on_device:
             self.acc[0] += loss.detach().double() * len(y)
