@@ -185,3 +185,30 @@ def test_submit_before_start_is_refused() -> None:
 def test_bad_limits_are_named(kwargs: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         MicroBatcher(Recorder(), ThreadPoolExecutor(1), **kwargs)  # type: ignore[arg-type]
+
+
+async def _after_load(model: Recorder) -> list[np.ndarray]:
+    batcher = MicroBatcher(model, ThreadPoolExecutor(1), max_wait_ms=3000.0)
+    await batcher.start()
+    first = asyncio.create_task(batcher.submit(np.zeros((1, 1))))
+    await asyncio.sleep(0.05)
+    await asyncio.gather(*(batcher.submit(np.ones((1, 1))) for _ in range(3)))  # load seen
+    await first
+    late = asyncio.create_task(batcher.submit(np.full((1, 1), 5.0)))
+    await asyncio.sleep(0.03)  # well inside the hold of ≈ one batch time (0.15 s)
+    later = asyncio.create_task(batcher.submit(np.full((1, 1), 7.0)))
+    results = [await late, await later]
+    await batcher.stop()
+    return results
+
+
+def test_under_load_a_free_runner_holds_about_one_batch_time() -> None:
+    """After a batch of several requests, the next lone request waits (≈ the 0.15 s batch
+    time, not the 1 s max_wait_ms) and a second one arriving 30 ms later joins it."""
+    model = Recorder(delay=0.15)
+    start = time.perf_counter()
+    results = run(_after_load, model)
+    elapsed = time.perf_counter() - start
+    assert model.sizes == [1, 3, 2]
+    np.testing.assert_array_equal(np.concatenate(results)[:, 0], [10.0, 14.0])
+    assert elapsed < 1.5, elapsed  # ~0.6 s: the hold is bounded by the batch time, not 3 s
