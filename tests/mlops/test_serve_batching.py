@@ -204,7 +204,7 @@ async def _after_load(model: Recorder) -> list[np.ndarray]:
 
 def test_under_load_a_free_runner_holds_about_one_batch_time() -> None:
     """After a batch of several requests, the next lone request waits (≈ the 0.15 s batch
-    time, not the 1 s max_wait_ms) and a second one arriving 30 ms later joins it."""
+    time, not the 3 s max_wait_ms) and a second one arriving 30 ms later joins it."""
     model = Recorder(delay=0.15)
     start = time.perf_counter()
     results = run(_after_load, model)
