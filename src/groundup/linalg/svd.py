@@ -29,17 +29,11 @@ _MAX_DEPTH = 12
 
 def _complete(U: NDArray[Any], good: NDArray[np.bool_]) -> NDArray[Any]:
     """Replace the columns of U not in ``good`` (zero singular values) by an orthonormal
-    basis of the complement of the good columns (from a complete Householder QR)."""
+    basis of the complement of the good columns (the bad columns are the first guess)."""
     if good.all():
         return U
-    G = U[:, good]
-    if G.shape[1] == 0:
-        Qc = np.eye(U.shape[0])
-    else:
-        _, Y, T = _householder(G)
-        Qc = np.eye(U.shape[0]) - Y @ T @ Y.T
     out = U.copy()
-    out[:, ~good] = Qc[:, G.shape[1] : G.shape[1] + int((~good).sum())]
+    out[:, ~good] = _complement(U[:, good], U[:, ~good])
     return out
 
 
@@ -124,8 +118,7 @@ def _checked_square(
     n = R.shape[0]
     sigma, U, V = _svd_square(R)
     good = sigma > zero
-    U = _complete(np.where(good, U, 0.0), good)
-    V = _complete(np.where(good, V, 0.0), good)
+    U, V = _complete(U, good), _complete(V, good)
     tol = _ACCEPT * n * _EPS
     eye = np.eye(n)
     if (
