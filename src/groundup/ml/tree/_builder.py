@@ -222,6 +222,8 @@ def _candidate_pairs(
             first[1:] = kj[1:] != kj[:-1]
             pj = np.concatenate([pj, kj[first]])
             pf = np.concatenate([pf, kf[first]])
+            by_node = np.argsort(pj, kind="stable")  # pairs node by node, draw order kept
+            pj, pf = pj[by_node], pf[by_node]
     return pj, pf
 
 
@@ -391,13 +393,22 @@ def _random(
 
 
 def _first_max_per_node(node: NDArray[np.intp], score: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Index of the highest score of each node (the first one on ties), nodes ascending."""
+    """Index of the highest score of each node (the first one on ties), nodes ascending.
+
+    ``node`` must be nondecreasing (candidates come pair by pair, pairs node by node), so
+    a segmented maximum (reduceat) replaces a sort.
+    """
     if node.shape[0] == 0:
         return np.zeros(0, dtype=np.intp)
-    order = np.lexsort((-score, node))
-    head = np.ones(order.shape[0], dtype=bool)
-    head[1:] = node[order[1:]] != node[order[:-1]]
-    return order[head]
+    head = np.ones(node.shape[0], dtype=bool)
+    head[1:] = node[1:] != node[:-1]
+    starts = np.flatnonzero(head)
+    seg = np.cumsum(head) - 1
+    best = np.maximum.reduceat(score, starts)
+    hits = np.flatnonzero(score == best[seg])
+    first = np.ones(hits.shape[0], dtype=bool)
+    first[1:] = seg[hits[1:]] != seg[hits[:-1]]
+    return hits[first]
 
 
 def _root_order(
