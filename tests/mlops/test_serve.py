@@ -309,6 +309,48 @@ def test_schemathesis_fuzz_finds_no_server_error(server: str) -> None:
                            "GET /metrics"}  # fmt: skip
 
 
+def test_property_valid_shapes_any_finite_values_never_5xx(server: str, onnx_path: Path) -> None:
+    """Correctly shaped batches of arbitrary finite float64 values (subnormals, -0.0, ±1e308):
+    each answer is 200 and equals the direct prediction, or 422 because an input overflows
+    float32 or the model's output overflows — never a 5xx."""
+    from hypothesis import example
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    model = load_model(onnx_path)
+    big = np.finfo(np.float32).max
+    statuses: list[int] = []
+    output_overflows: list[bool] = []
+    values = st.one_of(
+        st.floats(-10, 10), st.floats(allow_nan=False, allow_infinity=False), st.just(-0.0)
+    )
+    shapes = st.integers(1, 3).map(lambda n: (n, *SHAPE))
+
+    @settings(max_examples=40, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(hnp.arrays(np.float64, shapes, elements=values))
+    @example(np.full((1, *SHAPE), 3.4e38))  # finite in float32, overflows in the first layer
+    def check(x: np.ndarray) -> None:
+        response = httpx.post(f"{server}/v1/predict", json={"inputs": x.tolist()}, timeout=10)
+        statuses.append(response.status_code)
+        if np.abs(x).max() > big:
+            assert response.status_code == 422 and "overflows" in response.json()["detail"]
+            return
+        with np.errstate(over="ignore", invalid="ignore"):
+            expected = model.predict(x.astype(np.float32))
+        if not np.isfinite(expected).all():
+            assert response.status_code == 422 and "not finite" in response.json()["detail"]
+            output_overflows.append(True)
+            return
+        assert response.status_code == 200, response.text
+        got = np.array(response.json()["predictions"])
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+    check()
+    assert statuses.count(200) >= 5 and all(s in (200, 422) for s in statuses), statuses
+    assert output_overflows  # the explicit example reached the model-output check
+
+
 # ------------------------------------------------------------------------------- loading
 class _Trap:
     """Unpickling this touches a file: proof that the server never unpickles."""

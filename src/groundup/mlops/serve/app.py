@@ -297,8 +297,15 @@ def create_app(
             raise BadRequest("model not loaded: the server is starting or stopping", 503)
         inputs = parse_request(body).inputs
         batch = to_batch(inputs, state["shape"], state["dtype"])
-        outputs = await state["runner"].submit(batch)
-        predictions = json.dumps(np.asarray(outputs).tolist(), allow_nan=False)
+        outputs = np.asarray(await state["runner"].submit(batch))
+        if outputs.dtype.kind in "fc" and not np.isfinite(outputs).all():
+            # finite inputs can still overflow inside the model (3.4e38 through a Linear layer)
+            bad = int(np.argwhere(~np.isfinite(outputs.reshape(len(outputs), -1)))[0, 0])
+            raise BadRequest(
+                f"the model's output for inputs[{bad}] is not finite: the input is outside "
+                "the range the model can compute with"
+            )
+        predictions = json.dumps(outputs.tolist(), allow_nan=False)
         return f'{{"predictions": {predictions}, "model": {state["ref"]}}}'.encode()
 
     @app.exception_handler(BadRequest)
