@@ -1,14 +1,18 @@
 """Training throughput: groundup's Trainer against a hand-written PyTorch loop, same model.
 
 For each model the two loops run the same number of epochs over the same synthetic 16×16
-data with the same optimiser (AdamW) and schedule (LambdaLR), alternating three times in one
-process; the best time of each is kept. The ratio (Trainer / plain) is the engine's overhead:
-data order, loss weighting, per-step callbacks, epoch bookkeeping. Run with
+data with the same optimiser (AdamW) and schedule (LambdaLR), and both track the training loss
+and accuracy. They alternate five times in one process (order swapped every round); the table
+shows median times and the median of the back-to-back ratios (Trainer / plain), which is the
+engine's overhead: data order, loss weighting, callbacks, epoch bookkeeping. Times are CPU time
+of this process (``time.process_time``) with one torch thread, because benchmarks here share two
+cores with other jobs and wall time would measure the neighbours. Run with
 ``python benchmarks/bench_deep.py`` or ``groundup bench deep``.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import torch
@@ -97,25 +101,35 @@ def main(quick: bool = False) -> None:
         "parameters",
         "plain loop (samples/s)",
         "Trainer (samples/s)",
-        "Trainer / plain time",
+        "Trainer / plain time (median pair)",
+        "overhead per step (µs)",
     ):
         table.add_column(col)
     worst = 0.0
     for name in MODELS:
-        plain, ours = float("inf"), float("inf")
-        _ = plain_loop(_model(name), X[:batch], y[:batch], 1, batch)  # warm-up: allocator, kernels
-        for _ in range(repeats):  # alternate so that machine noise hits both alike
-            plain = min(plain, plain_loop(_model(name), X, y, epochs, batch))
-            ours = min(ours, trainer_loop(_model(name), X, y, epochs, batch))
-        ratio = ours / plain
+        # warm-up both paths once: allocator, kernel selection, first-call costs
+        plain_loop(_model(name), X[: 4 * batch], y[: 4 * batch], 1, batch)
+        trainer_loop(_model(name), X[: 4 * batch], y[: 4 * batch], 1, batch)
+        plains, ours_all = [], []
+        for r in range(repeats):  # alternate (and swap the order) so noise hits both alike
+            for which in ("plain", "ours") if r % 2 == 0 else ("ours", "plain"):
+                if which == "plain":
+                    plains.append(plain_loop(_model(name), X, y, epochs, batch))
+                else:
+                    ours_all.append(trainer_loop(_model(name), X, y, epochs, batch))
+        # the median of back-to-back pairs resists a busy neighbour better than best-of-each
+        ratio = statistics.median(o / p for o, p in zip(ours_all, plains))
+        plain, ours = statistics.median(plains), statistics.median(ours_all)
         worst = max(worst, ratio)
         samples = n * epochs
+        steps = epochs * ((n + batch - 1) // batch)
         table.add_row(
             name,
             f"{count_parameters(_model(name)):,}",
             f"{samples / plain:,.0f}",
             f"{samples / ours:,.0f}",
             f"{ratio:.3f}",
+            f"{1e6 * (ours - plain) / steps:+.0f}",
         )
     console.print(table)
     console.print(f"largest Trainer overhead: {100 * (worst - 1):+.1f} % (target ≤ 5 %)")
