@@ -132,14 +132,22 @@ def _proxy(
 
     gini / squared error: Σ L²/w_L + Σ R²/w_R (class weights, or weighted sums of y);
     entropy: Σ L log(L/w_L) + Σ R log(R/w_R), i.e. -(w_L H_L + w_R H_R).
+    ``left`` and ``total`` are class-major, shape (n_classes or 1, n_candidates).
     """
     right = total - left
+    acc_l = np.zeros(wl.shape[0])
+    acc_r = np.zeros(wl.shape[0])
+    for c in range(left.shape[0]):  # a loop over classes, each step over all candidates
+        lc, rc = left[c], right[c]
+        if criterion == "entropy":  # 0·log(tiny) = 0 for empty classes
+            acc_l += lc * np.log(np.maximum(lc, 1e-300) / wl)
+            acc_r += rc * np.log(np.maximum(rc, 1e-300) / wr)
+        else:
+            acc_l += lc * lc
+            acc_r += rc * rc
     if criterion == "entropy":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tl = np.where(left > 0, left * np.log(np.maximum(left, 1e-300) / wl[:, None]), 0.0)
-            tr = np.where(right > 0, right * np.log(np.maximum(right, 1e-300) / wr[:, None]), 0.0)
-        return np.sum(tl, axis=1) + np.sum(tr, axis=1)
-    return np.sum(left * left, axis=1) / wl + np.sum(right * right, axis=1) / wr
+        return acc_l + acc_r
+    return acc_l / wl + acc_r / wr
 
 
 class _Level:
@@ -319,23 +327,25 @@ def _exact(
     blk = np.cumsum(cut) - 1
     nblk = int(blk[-1]) + 1
     w = lv.w[el]
+    # class-major block totals (classes × blocks) so each class row is contiguous
     if n_classes:
-        bs = np.bincount(blk * n_classes + lv.y[el], w, minlength=nblk * n_classes)
-        bs = bs.reshape(nblk, n_classes)
+        bs = np.bincount(lv.y[el] * nblk + blk, w, minlength=nblk * n_classes)
+        bs = bs.reshape(n_classes, nblk)
     else:
-        bs = np.bincount(blk, w * lv.y[el], minlength=nblk)[:, None]
-    cb = np.zeros((nblk + 1, bs.shape[1] + 1))
-    np.cumsum(bs, axis=0, out=cb[1:, :-1])
-    np.cumsum(np.bincount(blk, w, minlength=nblk), out=cb[1:, -1])
+        bs = np.bincount(blk, w * lv.y[el], minlength=nblk)[None, :]
+    cb = np.zeros((bs.shape[0] + 1, nblk + 1))
+    np.cumsum(bs, axis=1, out=cb[:-1, 1:])
+    np.cumsum(np.bincount(blk, w, minlength=nblk), out=cb[-1, 1:])
     end, first = blk[v] + 1, blk[ptr[pair_v]]
-    left = cb[end, :-1] - cb[first, :-1]
-    wl = cb[end, -1] - cb[first, -1]
+    diff = cb[:, end] - cb[:, first]
+    left, wl = diff[:-1], diff[-1]
     node_v = pj[pair_v]
     wr = lv.wn[node_v] - wl
     if params.min_weight_leaf > 0:
         ok = (wl >= params.min_weight_leaf) & (wr >= params.min_weight_leaf)
-        v, pair_v, node_v, left, wl, wr = v[ok], pair_v[ok], node_v[ok], left[ok], wl[ok], wr[ok]
-    score = _proxy(params.criterion, left, lv.total[node_v], wl, wr)
+        v, pair_v, node_v, wl, wr = v[ok], pair_v[ok], node_v[ok], wl[ok], wr[ok]
+        left = left[:, ok]
+    score = _proxy(params.criterion, left, lv.total[node_v].T, wl, wr)
     best = _first_max_per_node(node_v, score)
     bv = v[best]
     bp = pair_v[best]
@@ -383,7 +393,7 @@ def _random(
     else:
         left = np.bincount(pair_of, w * go_left * lv.y[el], minlength=P)[:, None]
     v = np.flatnonzero(ok)
-    score = _proxy(params.criterion, left[v], lv.total[pj[v]], wl[v], wr[v])
+    score = _proxy(params.criterion, left[v].T, lv.total[pj[v]].T, wl[v], wr[v])
     bp = v[_first_max_per_node(pj[v], score)]
     idx = _segments(ptr[bp], n[bp])
     # stable partition of each chosen pair: left instances first, in their original order
