@@ -16,6 +16,8 @@ See docs/notes/serving-and-batching.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CONTENT_TYPE_LATEST as PROMETHEUS_CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -63,14 +65,21 @@ class ServeMetrics:
         self.queue_depth = Gauge(
             "groundup_queue_depth", "Requests waiting for the model.", registry=self.registry
         )
+        self._children: dict[tuple[str, int], tuple[Any, Any, Any]] = {}
 
     def observe(self, path: str, status: int, seconds: float) -> None:
         """Record one answered request (and an error when ``status`` ≥ 400)."""
         label = path if path in KNOWN_PATHS else "other"
-        self.requests.labels(label, str(status)).inc()
-        self.latency.labels(label).observe(seconds)
-        if status >= 400:
-            self.errors.labels(label, reason_of(status)).inc()
+        children = self._children.get((label, status))
+        if children is None:  # labels() validates and locks: ~3 µs each, so resolve once
+            error = self.errors.labels(label, reason_of(status)) if status >= 400 else None
+            children = (self.requests.labels(label, str(status)), self.latency.labels(label), error)
+            self._children[label, status] = children
+        requests, latency, error = children
+        requests.inc()
+        latency.observe(seconds)
+        if error is not None:
+            error.inc()
 
     def render(self) -> bytes:
         """The registry in the Prometheus text exposition format."""
