@@ -18,7 +18,15 @@ _MAX_ITER = 80  # secular iterations; the rational step needs ~4-8, bisection is
 
 
 def _gather(perm: NDArray[np.intp], *rows: NDArray[Any]) -> list[NDArray[Any]]:
-    return [np.take_along_axis(r, perm, axis=1) for r in rows]
+    """Permute each row of every (B, M) array by its row of ``perm``."""
+    b = np.arange(perm.shape[0])[:, None]
+    return [r[b, perm] for r in rows]
+
+
+def _gather_columns(Q: NDArray[Any], perm: NDArray[np.intp]) -> NDArray[Any]:
+    """Permute the columns of each (M, M) matrix of the stack Q by its row of ``perm``."""
+    B, M = perm.shape
+    return np.asarray(Q[np.arange(B)[:, None, None], np.arange(M)[None, :, None], perm[:, None, :]])
 
 
 def _deflate(
@@ -40,7 +48,7 @@ def _deflate(
     defl = np.abs(rho[:, None] * z) <= tol
     perm = np.lexsort((D, defl), axis=-1)
     D, z, defl, real = _gather(perm, D, z, defl, real)
-    Qb = np.take_along_axis(Qb, perm[:, None, :], axis=2)
+    Qb = _gather_columns(Qb, perm)
     while True:
         live = ~defl
         cand = live[:, :-1] & live[:, 1:]
@@ -68,7 +76,7 @@ def _deflate(
         defl[b, i] = True
         perm = np.lexsort((D, defl), axis=-1)
         D, z, defl, real = _gather(perm, D, z, defl, real)
-        Qb = np.take_along_axis(Qb, perm[:, None, :], axis=2)
+        Qb = _gather_columns(Qb, perm)
     return D, z, Qb, real, defl
 
 
@@ -93,7 +101,8 @@ def _secular(
     far = (top + np.abs(top) + 1.0)[:, None]  # beyond every root: dead slots' harmless pole
     Dp = np.where(valid, D, far)
     last = idx[None, :] == (K - 1)[:, None]
-    hi = np.where(last, Dp + span[:, None], np.concatenate([Dp[:, 1:], far], axis=1))
+    nxt = np.concatenate([Dp[:, 1:], far], axis=1)
+    hi = np.where(last, Dp + span[:, None], nxt)
     hi = np.where(valid, hi, Dp + 1.0)
     mid = 0.5 * (Dp + hi)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -107,10 +116,9 @@ def _secular(
     # bound by a few ulps so the root is strictly inside and the rational step is accepted.
     b = np.where(use_lo, np.where(last | ~valid, width * (1.0 + 8.0 * _EPS), 0.5 * width), 0.0)
     tau = 0.5 * (a + b)
-    jj = np.minimum(idx + 1, M - 1)
-    dp_pole = np.take_along_axis(Delta, idx[None, :, None].repeat(B, 0), axis=2)[..., 0]
-    dq_pole = np.take_along_axis(Delta, jj[None, :, None].repeat(B, 0), axis=2)[..., 0]
-    dq_pole = np.where(last, far - origin, dq_pole)
+    # The two poles beside root j, measured from its origin (one of them is exactly 0).
+    dp_pole = Dp - origin
+    dq_pole = np.where(last, far, nxt) - origin
     # Iterate on a compact stack of the unconverged roots (one row each: its Δ row, weights,
     # which poles lie left of it), re-packed whenever half of them have converged.
     rows = np.flatnonzero(valid)
@@ -127,16 +135,19 @@ def _secular(
             inv = 1.0 / (cD - ct[:, None])
             terms = cW * inv
             slope = terms * inv
-            psi = np.einsum("ij,ij->i", terms, cL)
-            phi = terms.sum(axis=1) - psi
+            psi = np.einsum("ij,ij->i", terms, cL)  # poles left of the root: psi ≤ 0
+            phi = terms.sum(axis=1) - psi  # poles right of it: phi ≥ 0
             dpsi = np.einsum("ij,ij->i", slope, cL)
             dphi = slope.sum(axis=1) - dpsi
             g = ci + psi + phi
-            ca = np.where(g < 0, ct, ca)
-            cb = np.where(g > 0, ct, cb)
-            err = 8.0 * _EPS * (ci + np.abs(psi) + np.abs(phi))
-            width_ok = (cb - ca) <= 4.0 * _EPS * np.maximum(np.abs(ca), np.abs(cb))
-            done = (np.abs(g) <= err) | width_ok
+            neg = g < 0
+            ca = np.where(neg, ct, ca)
+            cb = np.where(neg, cb, ct)
+            # Converged when |g| is within the rounding of its own sum (LAPACK dlaed4's test)
+            # or the bracket has shrunk to adjacent floating-point numbers.
+            done = (np.abs(g) <= 8.0 * _EPS * (ci + phi - psi)) | (
+                cb - ca <= 4.0 * _EPS * (np.abs(ca) + np.abs(cb))
+            )
             if done.all():
                 break
             dp, dq = cp - ct, cq - ct
@@ -147,11 +158,11 @@ def _secular(
             root = np.sqrt(np.maximum(bq * bq - 4.0 * c * cc, 0.0))
             step = 2.0 * cc / (bq + np.copysign(root, bq))
             x = ct + step
-            bad = ~np.isfinite(x) | (x <= ca) | (x >= cb)
-            x = np.where(bad, 0.5 * (ca + cb), x)
+            ok = (x > ca) & (x < cb)  # False for NaN too: then bisect
+            x = np.where(ok, x, 0.5 * (ca + cb))
             ct = np.where(done, ct, x)
             # A rational step this small is below the rounding of τ itself: converged.
-            done |= ~bad & (np.abs(step) <= 2.0 * _EPS * np.abs(x))
+            done |= ok & (np.abs(step) <= 2.0 * _EPS * np.abs(x))
             if 2 * int(done.sum()) >= done.shape[0]:
                 tau_out[rows] = ct
                 keep = ~done
