@@ -236,6 +236,7 @@ def train_run(
     *,
     overrides: dict[str, Any] | None = None,
     model_overrides: dict[str, Any] | None = None,
+    callbacks: list[Callback] | None = None,
 ) -> Path:
     """Train ``model`` on ``dataset`` into a run folder and return the folder.
 
@@ -261,9 +262,13 @@ def train_run(
         TrainConfig fields replacing the recipe's (e.g. ``{"batch_size": 32}``).
     model_overrides : dict, optional
         Model arguments replacing the recipe's (e.g. ``{"dropout": 0.0}``).
+    callbacks : list of Callback, optional
+        Extra Trainer callbacks (single-process runs only; they live in this process).
     """
     if not isinstance(nproc, int) or nproc < 1:
         raise ValueError(f"nproc must be a positive integer, got {nproc!r}")
+    if callbacks and nproc > 1:
+        raise ValueError("callbacks run in this process; they cannot follow an nproc > 1 run")
     if resume is not None:
         run_dir = Path(resume)
         spec = read_spec(run_dir)
@@ -290,7 +295,7 @@ def train_run(
         run_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(run_dir / "run.json", json.dumps(spec, indent=1).encode())
     if nproc == 1:
-        execute(run_dir, resume=resume is not None, quiet=quiet)
+        execute(run_dir, resume=resume is not None, quiet=quiet, callbacks=callbacks)
     else:
         _launch(run_dir, nproc, resume=resume is not None, quiet=quiet)
     return run_dir

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich.progress import Progress
 
 from groundup.journey.registry import JourneyContext, StageReport, Table, stage
 
@@ -53,7 +54,7 @@ def _predict(run_dir: Path) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
     return model, X.numpy(), y.numpy(), pred
 
 
-@stage(4, "Modern deep learning (vision)")
+@stage(4, "Modern deep learning", part="vision")
 def run(ctx: JourneyContext) -> StageReport:
     import torch
     from sklearn.svm import SVC
@@ -68,7 +69,7 @@ def run(ctx: JourneyContext) -> StageReport:
         ["model", "parameters", "epochs", "test acc", "test loss", "wall time (s)", "CPU time (s)"],
     )
     results: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, Progress(console=ctx.console, transient=True) as bar:
         for name in MODELS:
             start, cpu = time.perf_counter(), time.process_time()
             # one thread: small convolutions do not scale, and shared cores punish oversubscription
@@ -80,6 +81,7 @@ def run(ctx: JourneyContext) -> StageReport:
                 out=Path(tmp) / name,
                 quiet=True,
                 overrides=dict(overrides, num_threads=1),
+                callbacks=[_EpochBar(bar, name)],  # type: ignore[list-item]
             )
             seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
             scores = evaluate_run(run_dir)
@@ -207,6 +209,28 @@ def run(ctx: JourneyContext) -> StageReport:
     if ctx.quick:
         notes.append("Quick run: a few epochs each, far from converged.")
     return StageReport(tables=[table], figures=figures, notes=notes)
+
+
+class _EpochBar:
+    """A Trainer callback (duck-typed: torch stays unimported until the stage runs) advancing
+    a rich progress bar by one epoch and showing the validation accuracy."""
+
+    def __init__(self, bar: Progress, name: str) -> None:
+        self.bar, self.name = bar, name
+        self.task: Any = None
+
+    def on_step_end(self, trainer: Any, step: int, logs: dict[str, float]) -> None:
+        pass
+
+    def on_train_start(self, trainer: Any) -> None:
+        self.task = self.bar.add_task(self.name, total=trainer.epochs)
+
+    def on_epoch_end(self, trainer: Any, metrics: dict[str, float]) -> None:
+        desc = f"{self.name}  val acc {metrics.get('val_acc', float('nan')):.3f}"
+        self.bar.update(self.task, advance=1, description=desc)
+
+    def on_train_end(self, trainer: Any, history: list[dict[str, float]]) -> None:
+        self.bar.remove_task(self.task)
 
 
 def _save(fig: Any, ctx: JourneyContext, name: str) -> str:
