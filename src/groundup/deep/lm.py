@@ -45,22 +45,23 @@ __all__ = [
     "train_gpt_run",
 ]
 
-# A 0.8 M-parameter char model: what 10 minutes on 2 shared CPU cores can train.
+# A 0.6 M-parameter char model: the shape measured in 10 minutes on 2 shared CPU cores
+# (bf16 autocast was 1.7x faster than fp32 there; on a CPU without bf16 units use "fp32").
 DEFAULT_CONFIG: dict[str, Any] = {
-    "model": dict(n_layer=4, n_head=4, n_embd=128, block_size=128, dropout=0.0),
+    "model": dict(n_layer=3, n_head=4, n_embd=128, block_size=64, dropout=0.0),
     "train": dict(
         batch_size=32,
         lr=3e-3,
         weight_decay=0.1,
-        warmup_steps=50,
+        warmup_steps=30,
         grad_clip=1.0,
         min_lr_ratio=0.1,
-        precision="fp32",
+        precision="bf16",
         num_threads=None,
     ),
     "bpe_vocab_size": 1024,
     "eval_every": 50,  # optimiser steps between points of the curve
-    "eval_windows": 48,  # held-out windows scored for each point of the curve
+    "eval_windows": 32,  # held-out windows scored for each point of the curve
     "max_minutes": 10.0,  # when neither max_minutes nor max_steps is given
 }
 

@@ -143,7 +143,7 @@ def _reversal(ctx: JourneyContext) -> tuple[Table, str, float]:
             eval_every=75,
         )
         if ctx.quick
-        else dict(max_digits=8, steps=1500, batch_size=128, lr=2e-3, d_model=64, eval_every=100)
+        else dict(max_digits=8, steps=800, batch_size=128, lr=2e-3, d_model=64, eval_every=100)
     )
     result = train_reversal(seed=ctx.seed, **kw)
     t = Table(
@@ -189,7 +189,7 @@ def _gpt(ctx: JourneyContext, train: str, val: list[str]) -> tuple[Table, str, d
             "eval_every": 50,
             "eval_windows": 32,
         }
-        budget = dict(max_minutes=3.0)
+        budget = dict(max_minutes=2.0)
     with tempfile.TemporaryDirectory() as tmp:
         run = train_gpt_run(
             (train, val),
