@@ -224,6 +224,29 @@ def _merge(
     return lam_new.reshape(N), Qb @ S, rl.reshape(N)
 
 
+def _eigh_2x2(
+    a: NDArray[Any], b: NDArray[Any], c: NDArray[Any]
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Eigenpairs of the 2×2 blocks [[a, b], [b, c]] by one Jacobi rotation each.
+
+    ζ = (c − a)/2b, t = sign(ζ)/(|ζ| + √(1+ζ²)), cs = 1/√(1+t²), sn = t·cs: the rotation
+    [[cs, sn], [−sn, cs]] diagonalises the block into (a − t b, c + t b), exactly orthogonal.
+    Returns the eigenvalues interleaved (block i: entries 2i, 2i+1) and the (B, 2, 2) vectors.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zeta = (c - a) / (b + b)
+        t = np.copysign(1.0 / (np.abs(zeta) + np.hypot(1.0, zeta)), zeta)
+    t = np.where(b == 0.0, 0.0, t)  # a decoupled block (b = 0) is already diagonal
+    cs = 1.0 / np.sqrt(1.0 + t * t)
+    sn = t * cs
+    lam = np.empty(2 * a.shape[0])
+    lam[0::2] = a - t * b
+    lam[1::2] = c + t * b
+    Q = np.empty((a.shape[0], 2, 2))
+    Q[:, 0, 0], Q[:, 0, 1], Q[:, 1, 0], Q[:, 1, 1] = cs, sn, -sn, cs
+    return lam, Q
+
+
 def tridiagonal_eigh(
     d: NDArray[Any], e: NDArray[Any]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -240,12 +263,15 @@ def tridiagonal_eigh(
     ee = np.zeros(N)  # ee[k] couples k and k+1; zero past the matrix, so pads stay decoupled
     ee[: n - 1] = e
     ae = np.abs(ee)
-    # Each leaf carries the −|β| of both its cuts (every coupling is cut at some level).
+    # Each leaf carries the −|β| of every cut at its ends. The first level's blocks are 2×2
+    # and are diagonalised in closed form; the cuts between them start the merging.
     lam = dd - ae - np.concatenate([[0.0], ae[:-1]])
-    Q = np.ones((N, 1, 1))
+    lam[0::2] += ae[0::2]
+    lam[1::2] += ae[0::2]
+    lam, Q = _eigh_2x2(lam[0::2], ee[0::2], lam[1::2])
     real = np.arange(N) < n
     tol = 8.0 * _EPS * norm
-    s = 1
+    s = 2
     while s < N:
         lam, Q, real = _merge(lam, Q, real, ee, s, tol)
         s *= 2
