@@ -327,6 +327,11 @@ def serve(
         bool, typer.Option("--batching/--no-batching", help="Dynamic micro-batching.")
     ] = True,
     max_batch_size: Annotated[int, typer.Option(help="Largest batch the model sees.")] = 64,
+    max_wait_ms: Annotated[
+        float, typer.Option(help="Longest a request waits for a batch to fill (under load).")
+    ] = 2.0,
+    max_queue: Annotated[int, typer.Option(help="Queued requests before 503s.")] = 1024,
+    max_payload_bytes: Annotated[int, typer.Option(help="Largest request body.")] = 1_000_000,
 ) -> None:
     """Serve a model over HTTP with FastAPI + uvicorn (POST /v1/predict)."""
     from groundup.mlops.serve.server import run_server
@@ -340,6 +345,9 @@ def serve(
         workers=workers,
         batching=batching,
         max_batch_size=max_batch_size,
+        max_wait_ms=max_wait_ms,
+        max_queue=max_queue,
+        max_payload_bytes=max_payload_bytes,
     )
 
 
