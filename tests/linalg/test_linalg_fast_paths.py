@@ -197,3 +197,17 @@ def test_svd_fallback_to_jacobi_when_fast_result_is_wrong(rng, monkeypatch):
     np.testing.assert_allclose(S, np.linalg.svd(A, compute_uv=False), rtol=1e-12)
     np.testing.assert_allclose((U[:, :6] * S) @ Vt, A, atol=1e-13)
     np.testing.assert_allclose(U.T @ U, np.eye(9), atol=1e-13)
+
+
+@pytest.mark.parametrize("n, top", [(2, 1), (9, 4), (64, 32), (100, 7)])
+def test_tridiagonal_top_eigenpairs_only(n, top, rng):
+    # The SVD asks only for the n largest of J's 2n eigenpairs; the last `top` returned must
+    # be exactly the largest eigenpairs, orthonormal, with small residuals.
+    d, e = rng.standard_normal(n), rng.standard_normal(n - 1)
+    T = _tri(d, e)
+    w, Z = tridiagonal_eigh(d, e, top=top)
+    w, Z = w[-top:], Z[:, -top:]
+    wn = np.linalg.eigvalsh(T)
+    np.testing.assert_allclose(w, wn[-top:], rtol=0, atol=100 * n * EPS * np.abs(wn).max())
+    np.testing.assert_allclose(Z.T @ Z, np.eye(top), atol=4 * n * EPS)
+    np.testing.assert_allclose(T @ Z, Z * w, atol=4 * n * EPS * np.abs(wn).max())

@@ -176,9 +176,18 @@ def _secular(
 
 
 def _merge(
-    lam: NDArray[Any], Q: NDArray[Any], real: NDArray[Any], e: NDArray[Any], s: int, tol: float
+    lam: NDArray[Any],
+    Q: NDArray[Any],
+    real: NDArray[Any],
+    e: NDArray[Any],
+    s: int,
+    tol: float,
+    top: int = 0,
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Merge every neighbouring pair of size-s blocks into one size-2s block.
+
+    ``top`` > 0 (final merge only) keeps just the ``top`` largest real eigenpairs: their
+    vectors alone are formed, halving the largest matrix product when half are wanted.
 
     With β the coupling of the pair, T = diag(T₁, T₂) + |β| v vᵀ, v = e_last + sign(β) e_first
     (T₁, T₂ already carry the −|β| on their touching diagonal entries), so
@@ -200,6 +209,9 @@ def _merge(
     D, z, Qb, rl, defl = _deflate(D, z, Qb, real.reshape(B, M), rho, tol)
     valid = ~defl  # live poles are the first K of each row
     if not valid.any():
+        if top and B == 1:
+            sel = _top_real(D[0], rl[0], top)
+            return D[0, sel], Qb[:, :, sel], rl[0, sel]
         return D.reshape(N), Qb, rl.reshape(N)
     w2 = np.where(valid, z * z, 0.0)
     origin, tau, Delta = _secular(D, w2, rho, valid)
@@ -214,14 +226,27 @@ def _merge(
         ratio = np.where(eye, Lm / np.where(rho > 0, rho, 1.0)[:, None, None], ratio)
     ratio = np.where(both, ratio, 1.0)
     zhat = np.copysign(np.sqrt(np.abs(np.prod(ratio, axis=1))), z)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        S = -zhat[:, :, None] / np.swapaxes(Lm, 1, 2)  # S[b, i, j] = ẑ_i / (d_i − λ_j)
-    S = np.where(both, S, 0.0)
-    norms = np.sqrt(np.einsum("bij,bij->bj", S, S))
-    S /= np.where(valid, norms, 1.0)[:, None, :]
-    S[:, np.arange(M), np.arange(M)] += ~valid  # dead slots keep their deflated vector
     lam_new = np.where(valid, origin + tau, D)
+    cols = np.arange(M)
+    if top and B == 1:
+        cols = _top_real(lam_new[0], rl[0], top)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # S[b, i, c] = ẑ_i / (d_i − λ_j) for the wanted roots j = cols[c]
+        S = -zhat[:, :, None] / np.swapaxes(Lm[:, cols, :], 1, 2)
+    vc = valid[:, cols]
+    S = np.where(valid[:, :, None] & vc[:, None, :], S, 0.0)
+    norms = np.sqrt(np.einsum("bij,bij->bj", S, S))
+    S /= np.where(vc, norms, 1.0)[:, None, :]
+    S[:, cols, np.arange(cols.shape[0])] += ~vc  # dead slots keep their deflated vector
+    if top and B == 1:
+        return lam_new[0, cols], Qb @ S, rl[0, cols]
     return lam_new.reshape(N), Qb @ S, rl.reshape(N)
+
+
+def _top_real(lam: NDArray[Any], real: NDArray[Any], top: int) -> NDArray[np.intp]:
+    """Indices of the ``top`` largest entries of lam among the real (non-padding) ones."""
+    score = np.where(real, lam, -np.inf)
+    return np.argsort(score, kind="stable")[-min(top, int(real.sum())) :]
 
 
 def _eigh_2x2(
@@ -248,10 +273,11 @@ def _eigh_2x2(
 
 
 def tridiagonal_eigh(
-    d: NDArray[Any], e: NDArray[Any]
+    d: NDArray[Any], e: NDArray[Any], top: int = 0
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric tridiagonal
-    matrix with diagonal d (n) and off-diagonal e (n − 1)."""
+    matrix with diagonal d (n) and off-diagonal e (n − 1). ``top`` > 0 asks only for the
+    ``top`` largest eigenpairs (more may be returned for tiny n; take the last ``top``)."""
     n = d.shape[0]
     norm = float(np.max(np.abs(d))) + (2.0 * float(np.max(np.abs(e))) if n > 1 else 0.0)
     if n == 1 or norm == 0.0:
@@ -273,7 +299,7 @@ def tridiagonal_eigh(
     tol = 8.0 * _EPS * norm
     s = 2
     while s < N:
-        lam, Q, real = _merge(lam, Q, real, ee, s, tol)
+        lam, Q, real = _merge(lam, Q, real, ee, s, tol, top if 2 * s == N else 0)
         s *= 2
     w = lam[real]
     Z = Q[0][:n][:, real]

@@ -85,9 +85,9 @@ def _svd_square(R: NDArray[Any], depth: int = 0) -> tuple[NDArray[Any], NDArray[
     d, f, (VL, tl), (VR, tr) = bidiagonalize(Rs)
     off = np.empty(2 * n - 1)
     off[0::2], off[1::2] = d, f
-    w, Y = tridiagonal_eigh(np.zeros(2 * n), off)
-    top = Y[:, n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
-    sigma = np.abs(w[n:][::-1])
+    w, Y = tridiagonal_eigh(np.zeros(2 * n), off, top=n)
+    top = Y[:, -n:][:, ::-1]  # the n largest eigenvalues, descending: +σ_1 ≥ … ≥ +σ_n
+    sigma = np.abs(w[-n:][::-1])
     U = _unit_columns(apply_q(VL, tl, top[1::2]))
     V = _unit_columns(apply_q(VR, tr, top[0::2]))
     p = int(np.sum(sigma > _TAIL * sigma[0]))
