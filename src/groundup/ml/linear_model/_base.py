@@ -1,4 +1,4 @@
-"""Shared pieces of the linear models: centring for the intercept and parameter checks."""
+"""Shared pieces of the linear models: centring, parameter checks and the linear predictions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numbers
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 def center(
@@ -70,3 +71,47 @@ def spectral_norm_sq(X: NDArray[Any], n_iter: int = 50, seed: int = 0) -> float:
 def as_arrays(validated: Any) -> tuple[NDArray[Any], NDArray[Any]]:
     """Type ``validate_data(self, X, y, ...)``'s result as the (X, y) arrays it is."""
     return validated[0], validated[1]
+
+
+class LinearClassifierMixin:
+    """decision_function() and predict() of a linear classifier with ``coef_`` (K or 1, d).
+
+    s(x) = W x + b, one score per class (one column, positive ⇒ ``classes_[1]``, when binary);
+    the prediction is argmaxₖ sₖ(x), or [s(x) > 0] for two classes.
+    See docs/notes/linear-models.md.
+    """
+
+    classes_: NDArray[Any]
+    coef_: NDArray[Any]
+    intercept_: NDArray[Any]
+
+    def decision_function(self, X: ArrayLike) -> NDArray[Any]:
+        """Scores ``X Wᵀ + b``: shape (n,) for two classes (positive ⇒ ``classes_[1]``), else (n, K).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        scores = X @ self.coef_.T + self.intercept_
+        return scores.ravel() if scores.shape[1] == 1 else scores
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The class with the largest score (positive score ⇒ ``classes_[1]`` for two).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        scores = self.decision_function(X)
+        idx = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[idx]

@@ -10,9 +10,15 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from groundup.ml.linear_model._base import as_arrays, check_choice, check_number, spectral_norm_sq
+from groundup.ml.linear_model._base import (
+    LinearClassifierMixin,
+    as_arrays,
+    check_choice,
+    check_number,
+    spectral_norm_sq,
+)
 from groundup.ml.linear_model._logistic_loss import (
     binary_hess,
     binary_loss_grad,
@@ -24,7 +30,7 @@ from groundup.ml.linear_model._logistic_loss import (
 from groundup.optimize import minimize
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with an L2 penalty; softmax (multinomial) for more than two classes.
 
     Minimises scikit-learn's objective ``C·Σᵢ ℓᵢ + ½‖W‖²`` (intercept unpenalised), solved in
@@ -155,13 +161,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.n_iter_ = np.array([res.nit])
         return self
 
-    def decision_function(self, X: ArrayLike) -> NDArray[Any]:
-        """Scores ``X wᵀ + b``: shape (n,) for two classes (positive ⇒ ``classes_[1]``)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        scores = X @ self.coef_.T + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
     def predict_proba(self, X: ArrayLike) -> NDArray[Any]:
         """Class probabilities: σ(score) for two classes, softmax(scores) otherwise."""
         scores = self.decision_function(X)
@@ -177,9 +176,3 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             return np.column_stack([-np.logaddexp(0, scores), -np.logaddexp(0, -scores)])
         _, lse = softmax(scores)
         return scores - lse[:, None]
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The most probable class of each row."""
-        scores = self.decision_function(X)
-        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[idx]

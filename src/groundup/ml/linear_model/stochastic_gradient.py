@@ -14,7 +14,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
-from groundup.ml.linear_model._base import as_arrays, check_choice, check_number
+from groundup.ml.linear_model._base import (
+    LinearClassifierMixin,
+    as_arrays,
+    check_choice,
+    check_number,
+)
 from groundup.ml.linear_model._logistic_loss import sigmoid
 from groundup.ml.linear_model._sgd_losses import CLASSIFICATION, REGRESSION, Loss
 
@@ -181,7 +186,7 @@ class _BaseSGD(BaseEstimator):
         return W, b
 
 
-class SGDClassifier(ClassifierMixin, _BaseSGD):
+class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
     """Linear classifier trained by stochastic gradient descent (one-vs-rest for K > 2).
 
     Minimises (1/n) Σᵢ ℓ(yᵢ(wᵀxᵢ + b)) + (α/2)‖w‖² with y ∈ {−1, +1} per class, using the
@@ -273,19 +278,6 @@ class SGDClassifier(ClassifierMixin, _BaseSGD):
         self.coef_ = W.T.copy()
         self.intercept_ = b.copy()
         return self
-
-    def decision_function(self, X: ArrayLike) -> NDArray[Any]:
-        """Signed distances ``X wᵀ + b``: shape (n,) for two classes, else (n, K)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        scores = X @ self.coef_.T + self.intercept_
-        return scores.ravel() if scores.shape[1] == 1 else scores
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The class with the largest score (positive score ⇒ ``classes_[1]`` for two)."""
-        scores = self.decision_function(X)
-        idx = (scores > 0).astype(int) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[idx]
 
     def _has_proba(self) -> bool:
         return self.loss in ("log_loss", "modified_huber")

@@ -15,8 +15,9 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_random_state, validate_data
 
+from groundup.ml.linear_model._base import LinearClassifierMixin
 from groundup.ml.svm._primal import primal_newton
 
 # Newton on the primal solves a (d+1)×(d+1) system per step: worth it up to this many features.
@@ -109,7 +110,7 @@ def dual_cd(
     return w, it
 
 
-class LinearSVC(ClassifierMixin, BaseEstimator):
+class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
     """Linear support vector classifier, one-vs-rest.
 
     The squared hinge (default) is trained by generalised Newton on the primal when there are
@@ -214,16 +215,3 @@ class LinearSVC(ClassifierMixin, BaseEstimator):
             self.coef_ = W_arr
             self.intercept_ = np.zeros(len(W_arr))
         return self
-
-    def decision_function(self, X: ArrayLike) -> NDArray[Any]:
-        """wᵀx + b per machine (one column, positive → classes_[1], when binary)."""
-        check_is_fitted(self)
-        Xv = validate_data(self, X, reset=False, dtype=np.float64)
-        scores = Xv @ self.coef_.T + self.intercept_
-        return scores[:, 0] if scores.shape[1] == 1 else scores
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """The class whose machine scores highest (sign of the score when binary)."""
-        scores = self.decision_function(X)
-        idx = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
-        return self.classes_[idx]
