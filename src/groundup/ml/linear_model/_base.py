@@ -115,3 +115,28 @@ class LinearClassifierMixin:
         scores = self.decision_function(X)
         idx = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[idx]
+
+
+class LinearRegressorMixin:
+    """predict() of a linear regressor: ŷ = X wᵀ + b, shape (n,) or (n, n_targets).
+
+    See docs/notes/linear-models.md.
+    """
+
+    coef_: NDArray[Any]
+    intercept_: Any
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """Predictions ``X wᵀ + b``: shape (n,) or (n, n_targets).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_.T + self.intercept_

@@ -9,9 +9,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
-from groundup.ml.linear_model._base import as_arrays, center, check_number
+from groundup.ml.linear_model._base import LinearRegressorMixin, as_arrays, center, check_number
 
 
 def soft_threshold(z: float, t: float) -> float:
@@ -89,7 +89,7 @@ def enet_coordinate_descent(
     return np.array(w), gap, max_iter
 
 
-class ElasticNet(RegressorMixin, BaseEstimator):
+class ElasticNet(LinearRegressorMixin, RegressorMixin, BaseEstimator):
     """Linear regression with combined L1 and L2 penalties (scikit-learn's objective).
 
         min_w  1/(2n) ‖y − Xw − b‖² + α·ρ‖w‖₁ + α(1 − ρ)/2 ‖w‖²,     ρ = l1_ratio
@@ -162,12 +162,6 @@ class ElasticNet(RegressorMixin, BaseEstimator):
         self.n_iter_ = sweeps
         self.dual_gap_ = gap / n
         return self
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """Predictions ``Xw + b``."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
 
 
 class Lasso(ElasticNet):

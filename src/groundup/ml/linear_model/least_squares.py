@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from groundup.ml.linear_model._base import (
+    LinearRegressorMixin,
     as_arrays,
     center,
     check_choice,
@@ -91,14 +92,8 @@ def _solve_gd(X: NDArray[Any], Y: NDArray[Any], tol: float, max_iter: int) -> ND
     return np.column_stack(out)
 
 
-class _LinearPredictor(RegressorMixin, BaseEstimator):
-    """predict() shared by the least-squares regressors."""
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """Predictions ``X wᵀ + b``: shape (n,) or (n, n_targets)."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_.T + self.intercept_
+class _LinearPredictor(LinearRegressorMixin, RegressorMixin, BaseEstimator):
+    """predict() (from the mixin) and the coefficient store shared by the least-squares regressors."""
 
     def _store(self, W: NDArray[Any], x_mean: Any, y_mean: Any, multi: bool) -> None:
         coef = W.T  # (n_targets, n_features)

@@ -12,10 +12,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_random_state, validate_data
 
 from groundup.ml.linear_model._base import (
     LinearClassifierMixin,
+    LinearRegressorMixin,
     as_arrays,
     check_choice,
     check_number,
@@ -353,7 +354,7 @@ class Perceptron(SGDClassifier):
         )
 
 
-class SGDRegressor(RegressorMixin, _BaseSGD):
+class SGDRegressor(LinearRegressorMixin, RegressorMixin, _BaseSGD):
     """Linear regression trained by stochastic gradient descent.
 
     Minimises (1/n) Σᵢ ℓ(wᵀxᵢ + b − yᵢ) + (α/2)‖w‖² with the updates of :func:`sgd`;
@@ -424,9 +425,3 @@ class SGDRegressor(RegressorMixin, _BaseSGD):
         self.coef_ = W[:, 0].copy()
         self.intercept_ = b.copy()
         return self
-
-    def predict(self, X: ArrayLike) -> NDArray[Any]:
-        """Predictions ``Xw + b``."""
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_[0]
