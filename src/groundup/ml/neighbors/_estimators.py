@@ -56,25 +56,12 @@ class NearestNeighbors(NeighborsBase, BaseEstimator):
         return self
 
 
-class KNeighborsClassifier(NeighborsBase, ClassifierMixin, BaseEstimator):
-    """Vote among the k nearest training points.
+class _KNeighborsEstimator(NeighborsBase):
+    """The hyper-parameters shared by the k-neighbours classifier and regressor.
 
-    p(c | x) = Σ_{i∈N_k(x)} wᵢ [yᵢ = c] / Σ wᵢ with wᵢ = 1 (uniform) or 1/d(x, xᵢ) (distance);
-    the prediction is the class of largest p, ties to the smallest label.
+    Both search the k nearest training points (no radius) and weight them by ``weights``;
+    they differ only in how the neighbours' targets are combined.
     See docs/notes/svm.md#nearest-neighbours.
-
-    Parameters
-    ----------
-    n_neighbors : int
-    weights : "uniform" or "distance"
-    algorithm : "auto", "brute" or "kd_tree"
-    leaf_size : int
-    p : float >= 1
-    metric : str
-
-    Attributes
-    ----------
-    classes_, n_samples_fit_, effective_metric_p_
     """
 
     def __init__(
@@ -95,6 +82,28 @@ class KNeighborsClassifier(NeighborsBase, ClassifierMixin, BaseEstimator):
         self.metric = metric
 
     radius = None
+
+
+class KNeighborsClassifier(_KNeighborsEstimator, ClassifierMixin, BaseEstimator):
+    """Vote among the k nearest training points.
+
+    p(c | x) = Σ_{i∈N_k(x)} wᵢ [yᵢ = c] / Σ wᵢ with wᵢ = 1 (uniform) or 1/d(x, xᵢ) (distance);
+    the prediction is the class of largest p, ties to the smallest label.
+    See docs/notes/svm.md#nearest-neighbours.
+
+    Parameters
+    ----------
+    n_neighbors : int
+    weights : "uniform" or "distance"
+    algorithm : "auto", "brute" or "kd_tree"
+    leaf_size : int
+    p : float >= 1
+    metric : str
+
+    Attributes
+    ----------
+    classes_, n_samples_fit_, effective_metric_p_
+    """
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> KNeighborsClassifier:
         """Store the training points and their class codes."""
@@ -125,7 +134,7 @@ class KNeighborsClassifier(NeighborsBase, ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-class KNeighborsRegressor(NeighborsBase, RegressorMixin, BaseEstimator):
+class KNeighborsRegressor(_KNeighborsEstimator, RegressorMixin, BaseEstimator):
     """Average the targets of the k nearest training points.
 
     ŷ(x) = Σ_{i∈N_k(x)} wᵢ yᵢ / Σ wᵢ, wᵢ = 1 or 1/d(x, xᵢ). Multi-output targets work column
@@ -140,25 +149,6 @@ class KNeighborsRegressor(NeighborsBase, RegressorMixin, BaseEstimator):
     p : float >= 1
     metric : str
     """
-
-    def __init__(
-        self,
-        n_neighbors: int = 5,
-        *,
-        weights: str = "uniform",
-        algorithm: str = "auto",
-        leaf_size: int = 30,
-        p: float = 2,
-        metric: str = "minkowski",
-    ):
-        self.n_neighbors = n_neighbors
-        self.weights = weights
-        self.algorithm = algorithm
-        self.leaf_size = leaf_size
-        self.p = p
-        self.metric = metric
-
-    radius = None
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> KNeighborsRegressor:
         """Store the training points and targets."""
