@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 
@@ -71,6 +72,21 @@ def spectral_norm_sq(X: NDArray[Any], n_iter: int = 50, seed: int = 0) -> float:
 def as_arrays(validated: Any) -> tuple[NDArray[Any], NDArray[Any]]:
     """Type ``validate_data(self, X, y, ...)``'s result as the (X, y) arrays it is."""
     return validated[0], validated[1]
+
+
+def encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
+    """Sorted class labels and each sample's code (index into them); refuse fewer than two.
+
+    classes = sorted unique(y), codes[i] = k such that classes[k] = y[i]. Raises ``ValueError``
+    naming the single class when there is only one (a classifier needs two to separate).
+    """
+    check_classification_targets(y)
+    classes, codes = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise ValueError(
+            f"The number of classes has to be greater than one; got 1 class ({classes[0]!r})"
+        )
+    return classes, codes
 
 
 class LinearClassifierMixin:

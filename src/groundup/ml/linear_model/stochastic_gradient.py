@@ -11,7 +11,6 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_random_state, validate_data
 
 from groundup.ml.linear_model._base import (
@@ -20,6 +19,7 @@ from groundup.ml.linear_model._base import (
     as_arrays,
     check_choice,
     check_number,
+    encode_classes,
 )
 from groundup.ml.linear_model._logistic_loss import sigmoid
 from groundup.ml.linear_model._sgd_losses import CLASSIFICATION, REGRESSION, Loss
@@ -263,14 +263,8 @@ class SGDClassifier(LinearClassifierMixin, ClassifierMixin, _BaseSGD):
         """Fit to ``X`` (n_samples, n_features) and class labels ``y``."""
         self._check_params()
         X, y = as_arrays(validate_data(self, X, y, dtype=np.float64))
-        check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        self.classes_, y_idx = encode_classes(y)
         K = self.classes_.size
-        if K < 2:
-            raise ValueError(
-                "The number of classes has to be greater than one; got 1 class "
-                f"({self.classes_[0]!r})"
-            )
         if K == 2:
             Y = np.where(y_idx == 1, 1.0, -1.0)[:, None]
         else:

@@ -13,9 +13,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from groundup.ml.linear_model._base import encode_classes
 from groundup.ml.svm._kernels import KERNELS, KernelRows, kernel_matrix, resolve_gamma
 from groundup.ml.svm._smo import smo, smo_batch
 
@@ -123,11 +123,8 @@ class SVC(ClassifierMixin, _KernelSVM):
                 f"decision_function_shape must be 'ovr' or 'ovo', got {self.decision_function_shape!r}"
             )
         Xv, yv = validate_data(self, X, y, dtype=np.float64, order="C")
-        check_classification_targets(yv)
-        self.classes_, codes = np.unique(yv, return_inverse=True)
+        self.classes_, codes = encode_classes(yv)
         k = len(self.classes_)
-        if k < 2:
-            raise ValueError(f"The number of classes has to be greater than one; got {k} class")
         self._check_params(Xv)
         members = [np.flatnonzero(codes == c) for c in range(k)]
         pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]

@@ -14,10 +14,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_random_state, validate_data
 
-from groundup.ml.linear_model._base import LinearClassifierMixin
+from groundup.ml.linear_model._base import LinearClassifierMixin, encode_classes
 from groundup.ml.svm._primal import primal_newton
 
 # Newton on the primal solves a (d+1)×(d+1) system per step: worth it up to this many features.
@@ -171,11 +170,8 @@ class LinearSVC(LinearClassifierMixin, ClassifierMixin, BaseEstimator):
         if not isinstance(self.tol, numbers.Real) or self.tol <= 0:
             raise ValueError(f"tol must be a float > 0, got {self.tol!r}")
         Xv, yv = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(yv)
-        self.classes_, codes = np.unique(yv, return_inverse=True)
+        self.classes_, codes = encode_classes(yv)
         k = len(self.classes_)
-        if k < 2:
-            raise ValueError(f"The number of classes has to be greater than one; got {k} class")
         rng = check_random_state(self.random_state)
         Xh = (
             np.hstack([Xv, np.full((len(Xv), 1), float(self.intercept_scaling))])
