@@ -93,13 +93,19 @@ def _solve_gd(X: NDArray[Any], Y: NDArray[Any], tol: float, max_iter: int) -> ND
 
 
 class _LinearPredictor(LinearRegressorMixin, RegressorMixin, BaseEstimator):
-    """predict() (from the mixin) and the coefficient store shared by the least-squares regressors."""
+    """predict(), the coefficient store and the multi-output tag shared by the least-squares models."""
 
     def _store(self, W: NDArray[Any], x_mean: Any, y_mean: Any, multi: bool) -> None:
         coef = W.T  # (n_targets, n_features)
         intercept = y_mean - coef @ x_mean
         self.coef_ = coef if multi else coef[0]
         self.intercept_ = intercept if multi else float(np.ravel(intercept)[0])
+
+    def __sklearn_tags__(self) -> Any:
+        # both least-squares regressors accept (n_samples, n_targets) y
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
 
 class LinearRegression(_LinearPredictor):
@@ -153,11 +159,6 @@ class LinearRegression(_LinearPredictor):
         self._store(W, x_mean, y_mean, multi)
         return self
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
 
 class Ridge(_LinearPredictor):
     """Least squares with an L2 penalty: w = argmin ‖y − Xw − b‖² + α‖w‖².
@@ -195,8 +196,3 @@ class Ridge(_LinearPredictor):
         W = _solve_normal(Xc, yc if multi else yc[:, None], float(self.alpha))
         self._store(W, x_mean, y_mean, multi)
         return self
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
