@@ -68,7 +68,31 @@ def _fit_categories(X: NDArray[Any], categories: Any) -> list[NDArray[Any]]:
     return cats
 
 
-class OneHotEncoder(TransformerMixin, BaseEstimator):
+def _encode_column(
+    Xc: NDArray[Any], j: int, cats: NDArray[Any], handle_unknown: str
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Codes and known-mask of column j (:func:`_column_codes`), refusing unseen categories.
+
+    Under ``handle_unknown="error"`` an unseen value raises, naming it and its column.
+    """
+    idx, known = _column_codes(Xc[:, j], cats)
+    if handle_unknown == "error" and not known.all():
+        bad = Xc[~known, j][0]
+        raise ValueError(f"Found unknown categories [{bad!r}] in column {j} during transform")
+    return idx, known
+
+
+class _BaseEncoder(TransformerMixin, BaseEstimator):
+    """What the categorical encoders share: they take strings and categories as input."""
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
+
+class OneHotEncoder(_BaseEncoder):
     """Encode each categorical column as a block of 0/1 indicator columns.
 
     Column j with categories c₁ < … < c_k becomes k columns, e_i = [x_j = c_i]; with
@@ -144,12 +168,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         Xc = _as_categories(X, self, reset=False)
         blocks = []
         for j, cats in enumerate(self.categories_):
-            idx, known = _column_codes(Xc[:, j], cats)
-            if not known.all() and self.handle_unknown == "error":
-                bad = Xc[~known, j][0]
-                raise ValueError(
-                    f"Found unknown categories [{bad!r}] in column {j} during transform"
-                )
+            idx, known = _encode_column(Xc, j, cats, self.handle_unknown)
             block = np.zeros((Xc.shape[0], len(cats)), dtype=self.dtype)
             rows = np.flatnonzero(known)
             block[rows, idx[known]] = 1
@@ -196,14 +215,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         ]
         return np.asarray(out, dtype=object)
 
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.string = True
-        return tags
 
-
-class OrdinalEncoder(TransformerMixin, BaseEstimator):
+class OrdinalEncoder(_BaseEncoder):
     """Encode each categorical column as the integer rank of its category.
 
     x' = i where x = c_i among the sorted categories c₀ < c₁ < …; unseen categories raise, or
@@ -270,16 +283,11 @@ class OrdinalEncoder(TransformerMixin, BaseEstimator):
         Xc = _as_categories(X, self, reset=False)
         out = np.empty(Xc.shape, dtype=self.dtype)
         for j, cats in enumerate(self.categories_):
-            idx, known = _column_codes(Xc[:, j], cats)
-            if not known.all():
-                if self.handle_unknown == "error":
-                    bad = Xc[~known, j][0]
-                    raise ValueError(
-                        f"Found unknown categories [{bad!r}] in column {j} during transform"
-                    )
-                out[:, j] = np.where(known, idx, float(self.unknown_value))  # type: ignore[arg-type]
-            else:
+            idx, known = _encode_column(Xc, j, cats, self.handle_unknown)
+            if known.all():
                 out[:, j] = idx
+            else:  # handle_unknown="use_encoded_value"
+                out[:, j] = np.where(known, idx, float(self.unknown_value))  # type: ignore[arg-type]
         return out
 
     def inverse_transform(self, X: ArrayLike) -> NDArray[Any]:
@@ -307,9 +315,3 @@ class OrdinalEncoder(TransformerMixin, BaseEstimator):
         """The input feature names (one output column per input column)."""
         check_is_fitted(self)
         return np.asarray(_check_feature_names_in(self, input_features), dtype=object)
-
-    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
-        tags = super().__sklearn_tags__()
-        tags.input_tags.categorical = True
-        tags.input_tags.string = True
-        return tags
