@@ -240,7 +240,20 @@ class Module:
         return ""
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """Sub-modules registered under the names "0", "1", … with list-style access."""
+
+    def __getitem__(self, i: int) -> Module:
+        return list(self._modules.values())[i]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another; sub-modules are named "0", "1", …"""
 
     def __init__(self, *layers: Module) -> None:
@@ -250,22 +263,13 @@ class Sequential(Module):
                 raise TypeError(f"Sequential: argument {i} is {type(layer).__name__}, not a Module")
             setattr(self, str(i), layer)
 
-    def __getitem__(self, i: int) -> Module:
-        return list(self._modules.values())[i]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def forward(self, x: Any) -> Any:
         for layer in self._modules.values():
             x = layer(x)
         return x
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered (names "0", "1", …)."""
 
     def __init__(self, modules: Iterable[Module] = ()) -> None:
@@ -275,12 +279,3 @@ class ModuleList(Module):
 
     def append(self, module: Module) -> None:
         setattr(self, str(len(self._modules)), module)
-
-    def __getitem__(self, i: int) -> Module:
-        return list(self._modules.values())[i]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
