@@ -98,8 +98,8 @@ class Conv2d(Module):
         )
 
 
-class MaxPool2d(Module):
-    """Max over kh×kw windows (stride defaults to the kernel size)."""
+class _Pool2d(Module):
+    """The window hyper-parameters shared by the pooling layers (stride defaults to the kernel)."""
 
     def __init__(
         self,
@@ -109,22 +109,17 @@ class MaxPool2d(Module):
     ) -> None:
         super().__init__()
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+
+
+class MaxPool2d(_Pool2d):
+    """Max over kh×kw windows (stride defaults to the kernel size)."""
 
     def forward(self, x: Tensor) -> Tensor:
         return ag.max_pool2d(x, self.kernel_size, self.stride, self.padding)
 
 
-class AvgPool2d(Module):
+class AvgPool2d(_Pool2d):
     """Mean over kh×kw windows (stride defaults to the kernel size)."""
-
-    def __init__(
-        self,
-        kernel_size: int | tuple[int, int],
-        stride: int | tuple[int, int] | None = None,
-        padding: int | tuple[int, int] = 0,
-    ) -> None:
-        super().__init__()
-        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
 
     def forward(self, x: Tensor) -> Tensor:
         return ag.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
