@@ -50,9 +50,16 @@ def _raw(x: Any) -> np.ndarray:
     return np.asarray(x.data if isinstance(x, Tensor) else x)
 
 
-def _same_shape(name: str, a: Tensor, b: Tensor) -> None:
+def _same_shape_pair(name: str, input: Any, target: Any, reduction: str) -> tuple[Tensor, Tensor]:
+    """Input and target of an element-wise loss, checked: lifted to tensors of one shape.
+
+    Also refuses an unknown ``reduction``; a shape mismatch names both shapes.
+    """
+    _check_reduction(reduction)
+    a, b = lift(input), lift(target)
     if a.shape != b.shape:
         raise ValueError(f"{name}: input has shape {a.shape} but target has shape {b.shape}")
+    return a, b
 
 
 def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
@@ -72,9 +79,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     -------
     Tensor
     """
-    _check_reduction(reduction)
-    input, target = lift(input), lift(target)
-    _same_shape("mse_loss", input, target)
+    input, target = _same_shape_pair("mse_loss", input, target, reduction)
     diff = input - target
     return _reduce(diff * diff, reduction)
 
@@ -96,9 +101,7 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     -------
     Tensor
     """
-    _check_reduction(reduction)
-    input, target = lift(input), lift(target)
-    _same_shape("l1_loss", input, target)
+    input, target = _same_shape_pair("l1_loss", input, target, reduction)
     return _reduce(ag.abs(input - target), reduction)
 
 
@@ -261,9 +264,7 @@ def binary_cross_entropy_with_logits(
     ℓ = (1 - y)·x + (1 + (p - 1)·y)·log(1 + e^(-x)), p = pos_weight.
     See docs/notes/backpropagation.md.
     """
-    _check_reduction(reduction)
-    input, target = lift(input), lift(target)
-    _same_shape("binary_cross_entropy_with_logits", input, target)
+    input, target = _same_shape_pair("binary_cross_entropy_with_logits", input, target, reduction)
     loss = ag.binary_cross_entropy_with_logits_elementwise(input, target, pos_weight)
     if weight is not None:
         loss = loss * lift(weight)
