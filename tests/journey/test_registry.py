@@ -11,6 +11,9 @@ from groundup.journey.registry import StageReport, Table, run_journey, stage
 
 @pytest.fixture
 def clean_registry():
+    # import every real stage first: their registrations happen once, at import, and must
+    # survive this test's toy stages
+    registry.discover()
     saved = {n: dict(p) for n, p in registry._REGISTRY.items()}
     yield
     registry._REGISTRY.clear()
