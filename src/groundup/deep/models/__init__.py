@@ -62,7 +62,7 @@ _REGISTRY: dict[str, Callable[..., nn.Module]] = {
 }
 
 # models whose shape depends on the input side; the others are size-agnostic
-SIZED_MODELS = frozenset({"mlp", "lenet", "vit-tiny", "vit-small"})
+SIZED_MODELS = frozenset({"mlp", "lenet", "vit-tiny", "vit-small", "vae"})
 
 
 def list_models() -> list[str]:
