@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -52,9 +53,8 @@ def roadmap(
         print(to_markdown(stages))
         return
     if verify:
-        with (
-            console.status("running the mapped tests…", spinner="dots") if not as_json else _null()
-        ):
+        spinner = console.status("running the mapped tests…") if not as_json else nullcontext()
+        with spinner:
             check_verified(stages, repo_root())
     else:
         check_built(stages)
@@ -78,14 +78,6 @@ def roadmap(
     console.print(table)
     counts = {k: sum(d.status == k for s in stages for d in s.deliverables) for k in _STATUS_STYLE}
     console.print(", ".join(f"{v} {k}" for k, v in counts.items() if v))
-
-
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 @app.command()
