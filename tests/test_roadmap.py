@@ -100,3 +100,19 @@ def test_readme_roadmap_table_is_generated_from_the_roadmap_file():
     start, end = "<!-- roadmap:start -->\n", "\n<!-- roadmap:end -->"
     table = readme[readme.index(start) + len(start) : readme.index(end)]
     assert table == to_markdown(load_roadmap()), "README roadmap is stale: regenerate it"
+
+
+def test_bench_runs_a_benchmark_module_that_defines_dataclasses(tmp_path, monkeypatch):
+    import groundup.cli as cli
+
+    (tmp_path / "bench_toy.py").write_text(
+        "from __future__ import annotations\n"
+        "from dataclasses import dataclass\n\n"
+        "@dataclass\nclass Row:\n    name: str\n    ratio: float\n\n"
+        "def main(quick: bool = False) -> None:\n"
+        "    print(Row('toy', 1.5 if quick else 2.0))\n"
+    )
+    monkeypatch.setattr(cli, "_benchmark_dir", lambda: tmp_path)
+    result = CliRunner().invoke(app, ["bench", "toy", "--quick"])
+    assert result.exit_code == 0, result.output
+    assert "Row(name='toy', ratio=1.5)" in result.output

@@ -136,6 +136,8 @@ def bench(
         spec = importlib.util.spec_from_file_location(f"bench_{name}", available[name])
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        # registered before it runs: dataclasses (and pickling) look their module up here
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         module.main(quick=quick)
 
