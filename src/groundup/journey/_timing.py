@@ -9,13 +9,17 @@ from contextlib import contextmanager
 from typing import Any
 
 
-def median_time(fn: Callable[[], Any], *, repeat: int = 5, min_seconds: float = 0.0) -> float:
+def median_time(
+    fn: Callable[[], Any], *, repeat: int = 5, min_seconds: float = 0.0, warmup: bool = True
+) -> float:
     """Median wall time of ``fn()`` over ``repeat`` calls (more while under ``min_seconds``).
 
-    One untimed call comes first: first calls pay one-off costs (imports, plugin discovery,
-    caches) that would otherwise land on whichever side happens to run first.
+    One untimed call comes first (``warmup``): first calls pay one-off costs (imports, plugin
+    discovery, caches) that would otherwise land on whichever side happens to run first.
+    Pass ``warmup=False`` when the caller has just made that call itself.
     """
-    fn()
+    if warmup:
+        fn()
     times: list[float] = []
     total = 0.0
     while len(times) < repeat or (total < min_seconds and len(times) < 100 * repeat):

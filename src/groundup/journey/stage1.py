@@ -103,13 +103,8 @@ def _calculus_stats_table(ctx: JourneyContext) -> Table:
         return Xs.T @ (p - yb) / len(yb)
 
     w0 = np.full(5, 0.1)
-    table.add(
-        "gradcheck, logistic loss",
-        "breast_cancer",
-        gradcheck(loss, grad, w0),
-        0.0,
-        gradcheck(loss, grad, w0),
-    )
+    grad_err = gradcheck(loss, grad, w0)
+    table.add("gradcheck, logistic loss", "breast_cancer", grad_err, 0.0, grad_err)
     p = 1.0 / (1.0 + np.exp(-(Xs @ w0)))
     H_exact = (Xs * (p * (1 - p))[:, None]).T @ Xs / len(yb)
     H_err = float(np.max(np.abs(hessian(loss, w0) - H_exact)))
@@ -117,7 +112,8 @@ def _calculus_stats_table(ctx: JourneyContext) -> Table:
 
     iris = load_iris()
     sepal = iris.data[:, 0]
-    mu, sd = Normal.fit(sepal).mean(), np.sqrt(Normal.fit(sepal).var())
+    normal = Normal.fit(sepal)
+    mu, sd = normal.mean(), np.sqrt(normal.var())
     ref_mu, ref_sd = ss.norm.fit(sepal)
     table.add("Normal MLE mean", "iris sepal length", mu, ref_mu, abs(mu - ref_mu))
     table.add("Normal MLE std", "iris sepal length", sd, ref_sd, abs(sd - ref_sd))
