@@ -70,6 +70,21 @@ def test_kmeans_matches_sklearn_on_digits(digits, kw):
     assert gap <= 0.02, f"ARI against digit labels differs by {gap}"
 
 
+@pytest.mark.parametrize("k", [2, 3])
+def test_kmeans_few_centres_identical_to_sklearn(k, rng):
+    """k ≤ 3 takes the matrix–vector distance path; sums are corrected incrementally as
+    labels settle. Both must leave the result exactly sklearn's (weighted, several inits)."""
+    X = rng.normal(size=(3000, 20)) + np.repeat(rng.normal(scale=2.0, size=(3, 20)), 1000, axis=0)
+    w = rng.random(X.shape[0]) + 0.5
+    ours = KMeans(k, n_init=3, random_state=0).fit(X, sample_weight=w)
+    ref = skc.KMeans(k, n_init=3, random_state=0).fit(X, sample_weight=w)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, atol=1e-9)
+    np.testing.assert_allclose(ours.inertia_, ref.inertia_, rtol=1e-10)
+    assert ours.n_iter_ == ref.n_iter_
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
 def test_kmeans_weighted_and_array_init(blobs, rng):
     X, _ = blobs
     w = rng.random(X.shape[0]) + 0.1
