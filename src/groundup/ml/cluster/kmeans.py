@@ -122,7 +122,7 @@ def _cluster_sums(
     """Weighted sum of the points and total weight of each cluster (one pass over X)."""
     onehot = np.zeros((k, X.shape[0]))
     onehot[labels, np.arange(X.shape[0])] = w
-    return onehot @ X, np.bincount(labels, weights=w, minlength=k)
+    return onehot @ X, np.asarray(np.bincount(labels, weights=w, minlength=k), dtype=np.float64)
 
 
 def _move_sums(
@@ -248,12 +248,12 @@ class _KMeansBase(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def predict(self, X: Any) -> NDArray[np.intp]:
         """Index of the nearest cluster centre for each sample."""
-        Xa = self._validate_predict(X).astype(np.float64)
+        Xa = self._validate_predict(X).astype(np.float64, copy=False)
         return _assign(Xa, self.cluster_centers_, (Xa * Xa).sum(axis=1))[0]
 
     def transform(self, X: Any) -> NDArray[np.float64]:
         """Euclidean distances from each sample to every cluster centre."""
-        Xa = self._validate_predict(X).astype(np.float64)
+        Xa = self._validate_predict(X).astype(np.float64, copy=False)
         return np.sqrt(sq_dists(Xa, self.cluster_centers_))
 
     def fit_transform(
@@ -268,7 +268,7 @@ class _KMeansBase(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def score(self, X: Any, y: Any = None, sample_weight: Any = None) -> float:
         """Opposite of the (weighted) inertia of X under the fitted centres."""
-        Xa = self._validate_predict(X).astype(np.float64)
+        Xa = self._validate_predict(X).astype(np.float64, copy=False)
         w = check_sample_weight(sample_weight, Xa.shape[0])
         _, d = _assign(Xa, self.cluster_centers_, (Xa * Xa).sum(axis=1))
         return -float(d @ w)
