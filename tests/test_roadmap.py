@@ -91,6 +91,8 @@ def test_cli_rejects_unknown_stage_and_benchmark():
     assert result.exit_code != 0 and "no stage 99" in result.output
     result = runner.invoke(app, ["bench", "no-such-benchmark"])
     assert result.exit_code != 0 and "unknown benchmark" in result.output
+    result = runner.invoke(app, ["run", "--stage", "1", "--part", "nope"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and "no part(s) ['nope']" in result.output
 
 
 def test_readme_roadmap_table_is_generated_from_the_roadmap_file():

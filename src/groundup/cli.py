@@ -87,6 +87,14 @@ def run(
         list[int] | None, typer.Option("--stage", "-s", help="Stage number(s) to run.")
     ] = None,
     reports: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+    part: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--part",
+            "-p",
+            help="Only these parts of a stage (stage 4: vision, language, generative).",
+        ),
+    ] = None,
 ) -> None:
     """Run the journey: every built stage beside its references, reports in reports/."""
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -100,9 +108,12 @@ def run(
             raise typer.BadParameter(
                 f"no stage {n}; stages are {sorted(known)}", param_hint="--stage"
             )
-    status = run_journey(
-        stage, quick=quick, reports_dir=reports, console=console, all_stages=titles
-    )
+    try:
+        status = run_journey(
+            stage, quick=quick, reports_dir=reports, console=console, all_stages=titles, parts=part
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--part") from exc
     console.print(f"reports written to {reports / 'index.md'}")
     if any(v.startswith("failed") for v in status.values()):
         raise typer.Exit(1)

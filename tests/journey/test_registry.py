@@ -57,3 +57,28 @@ def test_markdown_escapes_pipes_inside_cells():
     t = Table("t", ["op", "value"])
     t.add("qr (|R|)", 1.0)
     assert "| qr (\\|R\\|) | 1 |" in t.to_markdown()
+
+
+def test_parts_runs_only_the_named_parts_and_refuses_unknown_ones(tmp_path: Path, clean_registry):
+    ran: list[str] = []
+
+    @stage(92, "Toy stage", part="a")
+    def part_a(ctx):
+        ran.append("a")
+        return StageReport(notes=["from a"])
+
+    @stage(92, "Toy stage", part="b")
+    def part_b(ctx):
+        ran.append("b")
+        return StageReport(notes=["from b"])
+
+    status = run_journey(
+        [92], quick=True, reports_dir=tmp_path, console=Console(quiet=True), parts=["b"]
+    )
+    assert status == {92: "ok"} and ran == ["b"]
+    page = (tmp_path / "stage-92.md").read_text()
+    assert "from b" in page and "from a" not in page
+    with pytest.raises(ValueError, match=r"no part\(s\) \['c'\] in the requested stages"):
+        run_journey(
+            [92], quick=True, reports_dir=tmp_path, console=Console(quiet=True), parts=["c"]
+        )

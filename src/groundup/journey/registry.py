@@ -138,21 +138,34 @@ def run_journey(
     reports_dir: Path,
     console: Console,
     all_stages: Sequence[tuple[int, str]] = (),
+    parts: Sequence[str] | None = None,
 ) -> dict[int, str]:
     """Run the requested stages (all registered ones if ``stages`` is None).
 
+    ``parts`` keeps only the runners of those names (stage 4 has "vision", "language" and
+    "generative"); a name no requested stage has is a ValueError naming the known ones.
     Returns a status per stage number: ``"ok"``, ``"planned"`` or ``"failed: ..."``. Stages
     without a runner are printed as planned and skipped — never faked.
     """
     registry = discover()
+    titles = {n: entries[0].title for n, entries in registry.items()} | dict(all_stages)
+    if parts:
+        known = {e.part for n, es in registry.items() if not stages or n in stages for e in es}
+        unknown = sorted(set(parts) - known)
+        if unknown:
+            raise ValueError(
+                f"no part(s) {unknown} in the requested stages; parts are {sorted(known)}"
+            )
+        registry = {n: [e for e in es if e.part in parts] for n, es in registry.items()}
     reports_dir.mkdir(parents=True, exist_ok=True)
-    titles = {n: parts[0].title for n, parts in registry.items()} | dict(all_stages)
     wanted = sorted(stages) if stages else sorted(titles)
+    if parts:  # stages without any of the named parts were not asked for
+        wanted = [n for n in wanted if registry.get(n)]
     status: dict[int, str] = {}
     for number in wanted:
-        parts = registry.get(number)
+        entries = registry.get(number)
         title = titles.get(number, f"Stage {number}")
-        if not parts:
+        if not entries:
             console.print(f"[yellow]Stage {number} — {title}: planned (not built yet), skipped[/]")
             status[number] = "planned"
             continue
@@ -160,7 +173,7 @@ def run_journey(
         ctx = JourneyContext(quick=quick, reports_dir=reports_dir, console=console)
         start = time.perf_counter()
         report = StageReport()
-        for entry in parts:
+        for entry in entries:
             try:
                 part = entry.runner(ctx)
             except Exception as exc:  # a broken part is reported, and the others still run
