@@ -95,7 +95,8 @@ def _assign(
     if k <= _FEW_CENTRES:
         # A GEMM with one to three columns packs all of X first; k matrix–vector products
         # stream it without the copy, and a running minimum beats argmin over a short axis
-        # (together ~1.7× faster at 16,000 × 50, k = 2). A strict > keeps the first of tied centres, like argmin.
+        # (together ~1.7× faster at 16,000 × 50, k = 2). A strict > keeps the first of tied
+        # centres, as argmin does.
         half_sq = 0.5 * (centers * centers).sum(axis=1)
         best = X @ centers[0]
         best -= half_sq[0]
