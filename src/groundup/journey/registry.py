@@ -190,9 +190,8 @@ def run_journey(
         for note in report.notes:
             console.print(f"• {note}")
         _write_stage_markdown(reports_dir, number, title, report, elapsed, quick)
-        console.print(
-            f"[green]Stage {number} done in {elapsed:.1f} s → {reports_dir / f'stage-{number}.md'}[/]"
-        )
+        page = reports_dir / f"stage-{number}.md"
+        console.print(f"[green]Stage {number} done in {elapsed:.1f} s → {page}[/]")
         status.setdefault(number, "ok")
     _write_index(reports_dir, titles, status)
     return status
@@ -220,9 +219,8 @@ def _write_index(reports_dir: Path, titles: dict[int, str], status: dict[int, st
     for number, title in sorted(titles.items()):
         page = reports_dir / f"stage-{number}.md"
         if page.exists():
-            lines.append(
-                f"- [Stage {number} — {title}](stage-{number}.md) ({status.get(number, 'earlier run')})"
-            )
+            state = status.get(number, "earlier run")
+            lines.append(f"- [Stage {number} — {title}](stage-{number}.md) ({state})")
         else:
             lines.append(f"- Stage {number} — {title}: planned")
     (reports_dir / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

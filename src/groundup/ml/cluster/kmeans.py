@@ -406,8 +406,9 @@ class MiniBatchKMeans(_KMeansBase):
 
     For a batch B (drawn with probability ∝ sample weight) with assignments c(x):
     μ_c ← μ_c + Σ_{x∈B, c(x)=c} (x − μ_c) / N_c where N_c counts every point the centre
-    has absorbed so far (a per-centre learning rate that decays like 1/N_c). Seeded by k-means++ on a random subset (best of ``n_init`` on a
-    validation subset); stops early when the smoothed batch inertia stops improving.
+    has absorbed so far (a per-centre learning rate that decays like 1/N_c). Seeded by
+    k-means++ on a random subset (best of ``n_init`` on a validation subset); stops early when
+    the smoothed batch inertia stops improving.
     See docs/notes/clustering.md.
 
     Parameters
