@@ -123,3 +123,29 @@ def test_bad_arguments_are_refused() -> None:
         DDPM(MLPDenoiser(2), steps=10).ddim_sample((2, 2), 11)
     with pytest.raises(ValueError, match="steps"):
         linear_betas(0)
+    with pytest.raises(ValueError, match="ema_decay"):
+        train_diffusion(DDPM(MLPDenoiser(2), steps=10), torch.randn(8, 2), steps=1, ema_decay=1.0)
+
+
+def test_ema_is_the_warmed_up_exponential_average_of_the_iterates() -> None:
+    torch.manual_seed(0)
+    ddpm = DDPM(MLPDenoiser(2, 16, 2), steps=50)
+    params = list(ddpm.model.parameters())
+    iterates = [[p.detach().double().clone() for p in params]]  # θ_0, then θ_1 … θ_N
+    X = torch.randn(64, 2)
+    d = 0.2
+
+    def record(step: int, loss: float) -> None:  # progress sees the raw weights
+        iterates.append([p.detach().double().clone() for p in params])
+
+    train_diffusion(ddpm, X, steps=5, batch_size=16, progress=record, ema_decay=d)
+    # by hand: θ̄ = θ_0; after step n, δ = min(d, (1 + n)/(10 + n)), θ̄ = δ θ̄ + (1 − δ) θ_{n+1}
+    avg = iterates[0]
+    for n in range(5):
+        delta = min(d, (1 + n) / (10 + n))
+        avg = [delta * a + (1 - delta) * p for a, p in zip(avg, iterates[n + 1], strict=True)]
+    for got, want in zip(params, avg, strict=True):
+        torch.testing.assert_close(got.detach().double(), want, rtol=0, atol=1e-6)
+    # and the check can tell it from the last iterate (returning θ_N would fail it)
+    gap = max(float((a - last).abs().max()) for a, last in zip(avg, iterates[-1], strict=True))
+    assert gap > 1e-5, gap
