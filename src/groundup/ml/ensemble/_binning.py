@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 
 def find_thresholds(
-    X: NDArray[np.float64], max_bins: int, subsample: int, rng: np.random.Generator
+    X: NDArray[np.float64], max_bins: int, subsample: int, rng: np.random.RandomState
 ) -> list[NDArray[np.float64]]:
     """Bin thresholds of every feature (scikit-learn's rule), from at most ``subsample`` rows.
 
@@ -27,7 +27,8 @@ def find_thresholds(
         At most this many bins per feature (2..255).
     subsample : int
         Rows used to find the percentiles.
-    rng : numpy.random.Generator
+    rng : numpy.random.RandomState
+        Draws the subsample (scikit-learn's draw from the same seed).
 
     Returns
     -------

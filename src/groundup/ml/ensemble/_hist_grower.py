@@ -1,4 +1,4 @@
-"""Leaf-wise (best-first) growth of one histogram gradient-boosting tree.
+"""Leaf-wise (best-first) growth of histogram gradient-boosting trees.
 
 For a node with gradient and hessian sums G, H (per-sample g_i, h_i of the loss), the best
 leaf value is the Newton step w* = -G / (H + λ) and the loss drops by ½ G²/(H + λ). A split
@@ -6,21 +6,33 @@ into L and R gains
 
     gain = G_L²/(H_L + λ) + G_R²/(H_R + λ) - G²/(H + λ),
 
-read for every (feature, bin) at once from cumulative sums of the node's gradient/hessian
-histograms. Histograms come from one ``np.bincount`` over (bin + width·feature) codes; only the
-smaller child is counted — the larger is parent minus smaller (the subtraction trick).
-See docs/notes/trees-and-ensembles.md.
-"""
+scored for every (feature, bin) at once from prefix sums of the node's histograms: G_L at
+bin b is Σ_{j ≤ b} G_j. Histograms come from one ``np.bincount`` over (bin + width·feature)
+codes of the smaller child only; the larger child's histograms — and their prefix sums,
+which are linear — are the parent's minus the smaller's. The winner is then re-summed bin by
+bin, as scikit-learn's scan sums it, and nodes whose best candidates tie within rounding are
+rescanned that way, so the tree is scikit-learn's to the last bit.
+
+Best-first order only matters when the ``max_leaf_nodes`` budget runs out. A leaf of n_W
+samples can make at most ⌊n_W / min_samples_leaf⌋ - 1 more splits below it; once those
+bounds over all open leaves fit in the budget, every split that can happen will, so the
+rest of the tree grows a whole level per round, in one batch of array operations (from the
+root for small data). Until then leaves are split one at a time, best first.
+See docs/notes/trees-and-ensembles.md."""
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..tree._builder import TreeArrays
+
+# Scores this close (relative) may be a tie blurred by rounding: such a node is rescanned
+# with scikit-learn's exact sums.
+_TIE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -32,192 +44,638 @@ class HistParams:
     min_samples_leaf: int
     l2_regularization: float
     min_hessian_to_split: float = 1e-3
+    n_bins: int = 256  # length of scikit-learn's per-feature histogram (max_bins + 1)
 
 
 @dataclass
-class _Node:
-    idx: NDArray[np.intp]
-    depth: int
-    hist: NDArray[np.float64]  # (3, k, width): gradient, hessian, count
-    split: tuple[float, int, int] | None = None  # (gain, feature, bin)
-    children: tuple[int, int] | None = None
+class Splits:
+    """Best split of the batch's nodes ``node`` (those with any candidate): gain, feature,
+    bin, and the left child's sums G, H and count, all as scikit-learn's scan sums them."""
+
+    node: NDArray[np.intp]
+    gain: NDArray[np.float64]
+    feature: NDArray[np.intp]
+    bin: NDArray[np.intp]
+    G_left: NDArray[np.float64]
+    H_left: NDArray[np.float64]
+    n_left: NDArray[np.float64]
 
 
 def histograms(
     codes: NDArray[np.intp],
-    idx: NDArray[np.intp] | None,
+    rows: NDArray[np.intp] | None,
+    slot: NDArray[np.intp] | None,
     g: NDArray[np.float64],
     h: NDArray[np.float64] | None,
-    width: int,
+    raw: NDArray[np.float64],
+    cum: NDArray[np.float64],
     count: NDArray[np.float64] | None = None,
-) -> NDArray[np.float64]:
-    """Gradient, hessian and count histograms of the samples ``idx``, shape (3, k, width).
+) -> None:
+    """Histograms of n nodes into ``raw`` and their prefix sums into ``cum``, (n, S, k, width).
 
-    ``codes[i, f] = bin(x_if) + width·f`` (intp, so bincount needs no conversion copy), so
-    one bincount fills every feature's histogram. ``h=None`` means unit hessians, whose
-    histogram is the count histogram; ``count`` may pass a known count histogram;
-    ``idx=None`` means every sample (no gather).
+    Rows of the stats axis: gradient, count and (unless ``h`` is None, unit hessians whose
+    histogram is the count's) hessian; ``g``, ``h`` are the weights of ``rows`` (row i in
+    node ``slot[i]``). ``codes[i, f] = bin(x_if) + width·f``, so one bincount over
+    ``codes[rows] + size·slot`` fills every feature of every node, summing each bin in row
+    order as scikit-learn does; ``rows=None`` means all samples in one node (no gather),
+    ``count`` a known count histogram of it.
     """
-    k = codes.shape[1]
-    if idx is None:
-        c = codes.ravel()
-        g_rows, h_rows = g, h
-    else:
-        c = codes[idx].ravel()
-        g_rows, h_rows = g[idx], (None if h is None else h[idx])
+    n_slots, S, k, width = raw.shape
     size = k * width
-    out = np.empty((3, size))
-    if count is None:
-        out[2] = np.bincount(c, minlength=size)
+    if rows is None:
+        c = codes.ravel()
     else:
-        out[2] = count
-    out[0] = np.bincount(c, weights=np.repeat(g_rows, k), minlength=size)
-    if h_rows is None:
-        out[1] = out[2]
-    else:
-        out[1] = np.bincount(c, weights=np.repeat(h_rows, k), minlength=size)
-    return out.reshape(3, k, width)
+        c2 = codes[rows]
+        if slot is not None:
+            c2 += (slot * size)[:, None]
+        c = c2.ravel()
+    length = n_slots * size
+    shape = (n_slots, k, width)
+    raw[:, 0] = np.bincount(c, g.repeat(k), minlength=length).reshape(shape)
+    raw[:, 1] = (np.bincount(c, minlength=length) if count is None else count).reshape(shape)
+    if h is not None:
+        raw[:, 2] = np.bincount(c, h.repeat(k), minlength=length).reshape(shape)
+    prefix_sums(raw, cum)
 
 
-def best_splits(
-    hists: NDArray[np.float64], params: HistParams
-) -> list[tuple[float, int, int] | None]:
-    """(gain, feature, bin) of the best split ``bin <= b`` of each node, or None.
+@lru_cache(maxsize=8)
+def _ones_upper(size: int, strict: bool = False) -> NDArray[np.float64]:
+    """U with U[i, j] = 1 for i <= j (i < j when strict): ``a @ U`` is a's prefix sums."""
+    return np.triu(np.ones((size, size)), 1 if strict else 0)
 
-    ``hists`` has shape (n_nodes, 3, k, width); both children of a split are scored in one
-    pass of array operations.
+
+def prefix_sums(a: NDArray[np.float64], out: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Prefix sums along the last axis, as matrix products (several times faster than
+    ``np.cumsum``, whose scalar loop is bound by the latency of each addition).
+
+    Widths up to 32 take one product with a triangular matrix of ones; wider ones (a
+    multiple of 16) are cut in blocks of 16: prefix sums within each block, then each
+    block shifted by the sum of the blocks before it. Integer counts stay exact; other
+    sums may differ from sequential ones in the last bits. ``out``: C-contiguous, not ``a``.
     """
-    m, _, k, width = hists.shape
-    cum = np.cumsum(hists, axis=3)
-    tot = cum[:, :, :1, -1:]  # (m, 3, 1, 1): every feature's histogram sums to the node's
-    GL, HL, CL = cum[:, 0, :, :-1], cum[:, 1, :, :-1], cum[:, 2, :, :-1]
-    Gt, Ht, Ct = tot[:, 0], tot[:, 1], tot[:, 2]
-    lam = params.l2_regularization
-    msl = params.min_samples_leaf
-    mh = params.min_hessian_to_split
-    ok = (CL >= msl) & (CL <= Ct - msl) & (HL >= mh) & (HL <= Ht - mh)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gain = GL * GL
-        gain /= HL + lam
-        right = Gt - GL
-        right *= right
-        right /= (Ht + lam) - HL
-        gain += right
-        gain -= Gt * Gt / (Ht + lam)
-    gain[~ok] = -np.inf
-    flat = gain.reshape(m, -1)
-    pos = np.argmax(flat, axis=1)
-    out: list[tuple[float, int, int] | None] = []
-    for j, p in enumerate(pos):  # one entry per node (two at most)
-        best = float(flat[j, p])
-        f, b = divmod(int(p), width - 1)
-        out.append((best, f, b) if best > 0.0 else None)
+    width = a.shape[-1]
+    if width <= 32:
+        np.matmul(a.reshape(-1, width), _ones_upper(width), out=out.reshape(-1, width))
+        return out
+    n_blocks = width // 16
+    np.matmul(a.reshape(-1, 16), _ones_upper(16), out=out.reshape(-1, 16))
+    within = out.reshape(-1, n_blocks, 16)
+    within += (within[:, :, -1] @ _ones_upper(n_blocks, strict=True))[:, :, None]
     return out
 
 
-def grow_hist_tree(
+def node_value(G: float, H: float, lam: float) -> float:
+    """Newton leaf value -G/(H + λ) (scikit-learn adds 1e-15 to the denominator)."""
+    return -G / (H + lam + 1e-15)
+
+
+def best_splits(
+    raw: NDArray[np.float64],
+    cum: NDArray[np.float64],
+    G: NDArray[np.float64],
+    H: NDArray[np.float64],
+    value: NDArray[np.float64],
+    params: HistParams,
+    check_hessian: bool = True,
+) -> Splits:
+    """Best split ``bin <= b`` of each of m nodes, scikit-learn's choice to the last bit.
+
+    ``raw``, ``cum``: the nodes' histograms and their prefix sums, (m, S, k, width);
+    ``G``, ``H``, ``value``: each node's sums and value (0 at the root; the node's loss is
+    G·value), kept as scikit-learn keeps them. A candidate (feature, bin) must leave each
+    child ``min_samples_leaf`` samples and (``check_hessian``; the caller may skip it when
+    every hessian·min_samples_leaf clears it) ``min_hessian_to_split`` hessian.
+
+    Every candidate is scored from the fast prefix sums — on the compacted list when few
+    remain (small nodes), else on the whole grid. The winner's sums are then recomputed
+    sequentially from ``raw`` (scikit-learn's scan order), and a node whose best gains are
+    within rounding of each other (two splits of equal gain, or a pure node where every
+    gain is ~0) is rescanned with those exact sums, so ties and zero-gain splits go
+    exactly as in scikit-learn: the first (feature, bin) of strictly largest gain.
+    """
+    m, S, k, width = cum.shape
+    grid = k * width
+    v = cum.reshape(m, S, grid)
+    GL, CL, HL = v[:, 0], v[:, 1], v[:, S - 1]  # unit hessians (S = 2): H is the count
+    cand = _candidates(CL, HL, H, params, S == 3 and check_hessian)
+    loss = G * value
+    lam = params.l2_regularization
+    if 3 * np.count_nonzero(cand) >= cand.size:
+        node, first, last = _best_dense(GL, HL, G, H, cand, lam)
+    else:
+        node, first, last = _best_compact(GL, HL, G, H, cand.ravel().nonzero()[0], lam)
+    # several distinct splits within rounding of the best: rescan those nodes exactly (the
+    # band's ends are the same split when it only spans empty bins of one feature)
+    tie = (first // width != last // width) | (CL[node, first] != CL[node, last])
+    if tie.any():
+        t = node[tie]
+        exact = np.cumsum(raw[t], axis=-1).reshape(t.shape[0], S, grid)
+        ok = _candidates(exact[:, 1], exact[:, S - 1], H[t], params, S == 3 and check_hessian)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gx = _split_gains(
+                exact[:, 0], exact[:, S - 1], G[t, None], H[t, None], loss[t, None], lam
+            )
+        np.copyto(gx, -np.inf, where=~ok)
+        first[tie] = gx.argmax(axis=1)
+        if not np.isfinite(gx.max(axis=1)).all():  # the exact hessians refused them all
+            keep = ~tie
+            keep[tie] = np.isfinite(gx.max(axis=1))
+            node, first = node[keep], first[keep]
+    f, b = np.divmod(first, width)
+    # the winner's left sums summed sequentially, bin by bin, as scikit-learn's scan does
+    sums = np.cumsum(raw[node, :, f, :], axis=-1)[np.arange(node.shape[0]), :, b]
+    GLx, CLx, HLx = sums[:, 0], sums[:, 1], sums[:, S - 1]
+    gain = _split_gains(GLx, HLx, G[node], H[node], loss[node], lam)
+    return Splits(node, gain, f, b, GLx, HLx, CLx)
+
+
+def _candidates(
+    CL: NDArray[np.float64],
+    HL: NDArray[np.float64],
+    H: NDArray[np.float64],
+    params: HistParams,
+    check_hessian: bool,
+) -> NDArray[np.bool_]:
+    """Splits leaving each child ``min_samples_leaf`` samples (and min hessian), (m, grid).
+
+    The last bin of each feature is scored too (it leaves the right child empty, so it is
+    refused): whole rows keep every array op on contiguous memory.
+    """
+    msl = params.min_samples_leaf
+    cand = CL >= msl
+    cand &= CL <= CL[:, -1:] - msl  # the last prefix sum is the node's count
+    if check_hessian:
+        mh = params.min_hessian_to_split
+        cand &= HL >= mh
+        cand &= HL <= H[:, None] - mh
+    return cand
+
+
+def _best_dense(
+    GL: NDArray[np.float64],
+    HL: NDArray[np.float64],
+    G: NDArray[np.float64],
+    H: NDArray[np.float64],
+    cand: NDArray[np.bool_],
+    lam: float,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """(nodes with a candidate, first and last grid position scoring within rounding of
+    the best), scoring the whole (m, grid)."""
+    m, grid = GL.shape
+    with np.errstate(divide="ignore", invalid="ignore"):  # refused ones may divide by 0
+        score = _scores(GL, HL, G[:, None], H[:, None], lam)
+    np.copyto(score, -np.inf, where=~cand)
+    top = score.max(axis=1, keepdims=True)
+    near = score >= top * (1 - _TIE)  # scores are >= 0; -inf marks a node without any
+    first = near.argmax(axis=1)
+    last = first.copy()
+    several = np.count_nonzero(near, axis=1) > 1
+    if several.any():
+        last[several] = grid - 1 - near[several, ::-1].argmax(axis=1)
+    node = np.isfinite(top[:, 0]).nonzero()[0]
+    return node, first[node], last[node]
+
+
+def _best_compact(
+    GL: NDArray[np.float64],
+    HL: NDArray[np.float64],
+    G: NDArray[np.float64],
+    H: NDArray[np.float64],
+    at: NDArray[np.intp],
+    lam: float,
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+    """As ``_best_dense``, scoring only the candidates ``at`` (flat positions, node-major)."""
+    m, grid = GL.shape
+    bounds = at.searchsorted(np.arange(m + 1) * grid)  # node j's: at[bounds[j]:bounds[j+1]]
+    counts = bounds[1:] - bounds[:-1]
+    node = counts.nonzero()[0]
+    starts, counts = bounds[node], counts[node]
+    rows, pos = np.divmod(at, grid)
+    # every candidate leaves H_L, H_R >= min_hessian_to_split > 0: no division by zero
+    score = _scores(
+        GL[rows, pos], HL[rows, pos], G[node].repeat(counts), H[node].repeat(counts), lam
+    )
+    if not score.shape[0]:
+        return node, pos, pos
+    top = np.maximum.reduceat(score, starts)
+    near = (score >= (top * (1 - _TIE)).repeat(counts)).nonzero()[0]
+    first = near[near.searchsorted(starts)]
+    last = near[near.searchsorted(starts + counts) - 1]
+    return node, pos[first], pos[last]
+
+
+def _scores(
+    GL: NDArray[np.float64],
+    HL: NDArray[np.float64],
+    G: NDArray[np.float64],
+    H: NDArray[np.float64],
+    lam: float,
+) -> NDArray[np.float64]:
+    """G_L²/(H_L + λ) + G_R²/(H_R + λ), G_R = G - G_L, H_R = H - H_L (broadcasting): the
+    gain less the node's own term, to rank a node's candidates."""
+    score = np.square(GL)
+    score /= HL + lam if lam else HL
+    right = G - GL
+    np.square(right, out=right)
+    right /= (H + lam) - HL
+    score += right
+    return score
+
+
+def _split_gains(
+    GL: NDArray[np.float64],
+    HL: NDArray[np.float64],
+    G: NDArray[np.float64],
+    H: NDArray[np.float64],
+    loss: NDArray[np.float64],
+    lam: float,
+) -> NDArray[np.float64]:
+    """G_L²/(H_L + λ) + G_R²/(H_R + λ) + loss, G_R = G - G_L, H_R = H - H_L (broadcasting).
+
+    ``loss`` is the node's -G²/(H + λ) (0 at the root, as scikit-learn's). Evaluated in
+    scikit-learn's order of operations — G_L·(G_L/(H_L + λ + 1e-15)) — because where a
+    split gains nothing (a pure node: all gradients equal) the result is rounding noise,
+    and only the same arithmetic makes the same call.
+    """
+    den = HL + lam
+    den += 1e-15
+    gain = np.divide(GL, den, out=den)
+    gain *= GL
+    gain += loss
+    right = G - GL
+    den = np.subtract(H, HL)
+    if lam:
+        den += lam
+    den += 1e-15
+    np.divide(right, den, out=den)
+    den *= right
+    gain += den
+    return gain
+
+
+class HistPool:
+    """Slots for the histograms (and prefix sums) of open leaves, reused tree after tree.
+
+    A round's nodes take a contiguous run of slots, so they are one array view. Allocating
+    fresh arrays of this size every round cost page faults: a quarter of a small fit.
+    """
+
+    def __init__(self, shape: tuple[int, int, int], capacity: int) -> None:
+        self.raw = np.empty((capacity, *shape))
+        self.cum = np.empty((capacity, *shape))
+        self.free = [True] * capacity
+
+    def take(self, n: int) -> int:
+        """First slot of a run of ``n`` free slots (growing the pool if none is free)."""
+        run = 0
+        for i, is_free in enumerate(self.free):  # a few dozen slots
+            run = run + 1 if is_free else 0
+            if run == n:
+                start = i - n + 1
+                self.free[start : i + 1] = [False] * n
+                return start
+        start = len(self.free)
+        extra = max(n, start)
+        grow = np.empty((extra, *self.raw.shape[1:]))
+        self.raw = np.concatenate([self.raw, grow])
+        self.cum = np.concatenate([self.cum, grow])
+        self.free += [False] * n + [True] * (extra - n)
+        return start
+
+    def release(self, start: int, n: int = 1) -> None:
+        """Free ``n`` slots from ``start``."""
+        self.free[start : start + n] = [True] * n
+
+    def clear(self) -> None:
+        """Free every slot (a new tree)."""
+        self.free = [True] * len(self.free)
+
+
+class _Trees:
+    """Trees grown side by side: per-node lists (nodes of every tree, ``tree`` telling which)
+    and the rows and pooled histograms of open leaves. The K trees of a multiclass iteration
+    grow in lockstep, so each round's array operations serve all of them."""
+
+    def __init__(
+        self,
+        params: HistParams,
+        check_hessian: bool,
+        pool: HistPool,
+        g: NDArray[np.float64],
+        h: NDArray[np.float64] | None,
+    ) -> None:
+        self.params = params
+        self.check_hessian = check_hessian
+        self.pool = pool
+        self.g, self.h = g, h  # (n, K): tree k fits column k
+        self.tree: list[int] = []
+        self.depth: list[int] = []
+        self.count: list[int] = []
+        self.G: list[float] = []
+        self.H: list[float] = []
+        self.value: list[float] = []
+        self.feature: list[int] = []
+        self.bin: list[int] = []
+        self.gain: list[float] = []
+        self.G_left: list[float] = []
+        self.H_left: list[float] = []
+        self.n_left: list[int] = []
+        self.left: list[int] = []
+        self.right: list[int] = []
+        self.rows: dict[int, NDArray[np.intp]] = {}
+        self.slot: dict[int, int] = {}  # open leaf -> its histograms' slot in the pool
+
+    def add(
+        self,
+        tree: int,
+        depth: int,
+        count: int,
+        G: float,
+        H: float,
+        value: float,
+        rows: NDArray[np.intp],
+    ) -> int:
+        """A new leaf of tree ``tree`` with sums G, H and (unshrunk) value; returns its id."""
+        for lst in (self.G_left, self.H_left, self.gain):
+            lst.append(0.0)
+        for ilst in (self.feature, self.bin, self.n_left, self.left, self.right):
+            ilst.append(-1)
+        self.tree.append(tree)
+        self.depth.append(depth)
+        self.count.append(count)
+        self.G.append(G)
+        self.H.append(H)
+        self.value.append(value)
+        i = len(self.depth) - 1
+        self.rows[i] = rows
+        return i
+
+    def splittable(self, i: int) -> bool:
+        """Enough samples for two children, and above the depth limit."""
+        p = self.params
+        return self.count[i] >= 2 * p.min_samples_leaf and (
+            p.max_depth is None or self.depth[i] < p.max_depth
+        )
+
+    def max_splits(self, i: int) -> int:
+        """An upper bound on the splits the subtree of leaf i can still make."""
+        p = self.params
+        cap = self.count[i] // p.min_samples_leaf
+        if p.max_depth is not None:
+            cap = min(cap, 2 ** (p.max_depth - self.depth[i]))
+        return cap - 1
+
+    def set_splits(self, ids: list[int], start: int) -> list[int]:
+        """Record the best split of the leaves ``ids``, whose histograms fill the pool's
+        slots from ``start`` on; returns those with a positive gain (the others' slots are
+        freed)."""
+        end = start + len(ids)
+        s = best_splits(
+            self.pool.raw[start:end],
+            self.pool.cum[start:end],
+            np.array([self.G[i] for i in ids]),
+            np.array([self.H[i] for i in ids]),
+            np.array([self.value[i] for i in ids]),
+            self.params,
+            self.check_hessian,
+        )
+        found, has = [], [False] * len(ids)
+        for j, gain, f, b, Gl, Hl, nl in zip(
+            s.node.tolist(),
+            s.gain.tolist(),
+            s.feature.tolist(),
+            s.bin.tolist(),
+            s.G_left.tolist(),
+            s.H_left.tolist(),
+            s.n_left.tolist(),
+        ):  # bookkeeping per node, at most 2·max_leaf_nodes - 1 per tree
+            if gain > 0.0:
+                i = ids[j]
+                self.gain[i], self.feature[i], self.bin[i] = gain, f, b
+                self.G_left[i], self.H_left[i], self.n_left[i] = Gl, Hl, int(nl)
+                self.slot[i] = start + j
+                found.append(i)
+                has[j] = True
+        for j in range(len(ids)):
+            if not has[j]:
+                self.pool.release(start + j)
+        return found
+
+    def weights(
+        self, rows: NDArray[np.intp], tree: NDArray[np.intp] | int
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+        """g and h of samples ``rows`` for the trees ``tree`` (one per row, or one for all)."""
+        h = None if self.h is None else self.h[rows, tree]
+        return self.g[rows, tree], h
+
+    def grow_roots(
+        self, codes: NDArray[np.intp], root_count: NDArray[np.float64] | None
+    ) -> list[int]:
+        """One root per tree, holding every sample; returns the roots with a split."""
+        n, K = self.g.shape
+        bins0 = codes[:, 0]  # feature 0's bins (its codes carry no offset)
+        p = self.params
+        roots = []
+        for k in range(K):
+            # the root's sums as scikit-learn takes them, from feature 0's histogram; its
+            # value is 0
+            G0 = float(np.bincount(bins0, self.g[:, k], minlength=p.n_bins).sum())
+            H0 = float(n)
+            if self.h is not None:
+                H0 = float(np.bincount(bins0, self.h[:, k], minlength=p.n_bins).sum())
+            root = self.add(k, 0, n, G0, H0, 0.0, np.arange(n))
+            if self.splittable(root) and H0 >= p.min_hessian_to_split:
+                roots.append(root)
+        if not roots:
+            return []
+        start = self.pool.take(len(roots))
+        for j, root in enumerate(roots):  # every sample, no gather: one root at a time
+            g, h = (
+                self.g[:, self.tree[root]],
+                None if self.h is None else self.h[:, self.tree[root]],
+            )
+            s = slice(start + j, start + j + 1)
+            histograms(codes, None, None, g, h, self.pool.raw[s], self.pool.cum[s], root_count)
+        return self.set_splits(roots, start)
+
+    def split(self, batch: list[int], XbT: NDArray[np.uint8]) -> None:
+        """Split every leaf of ``batch`` at its recorded split (rows routed in one pass)."""
+        if len(batch) == 1:
+            rows = self.rows.pop(batch[0])
+            go_right = XbT[self.feature[batch[0]]][rows] > self.bin[batch[0]]
+            lefts, rights = rows[~go_right], rows[go_right]
+        else:
+            parts = [self.rows.pop(i) for i in batch]
+            all_rows = np.concatenate(parts)
+            node_of = np.arange(len(batch)).repeat([r.shape[0] for r in parts])
+            F = np.array([self.feature[i] for i in batch])[node_of]
+            B = np.array([self.bin[i] for i in batch])[node_of]
+            go_right = XbT[F, all_rows] > B
+            lefts, rights = all_rows[~go_right], all_rows[go_right]
+        a = b = 0
+        lam = self.params.l2_regularization
+        for i in batch:  # children's sums come from the split's prefix sums
+            nl, nr = self.n_left[i], self.count[i] - self.n_left[i]
+            Gl, Hl = self.G_left[i], self.H_left[i]
+            Gr, Hr = self.G[i] - Gl, self.H[i] - Hl
+            k, d = self.tree[i], self.depth[i] + 1
+            self.left[i] = self.add(k, d, nl, Gl, Hl, node_value(Gl, Hl, lam), lefts[a : a + nl])
+            self.right[i] = self.add(k, d, nr, Gr, Hr, node_value(Gr, Hr, lam), rights[b : b + nr])
+            a, b = a + nl, b + nr
+
+    def evaluate_children(self, batch: list[int], codes: NDArray[np.intp]) -> list[int]:
+        """Best splits of the new children of ``batch``; returns those with a positive gain.
+
+        One bincount counts every smaller child (of every tree); each larger child's
+        histograms (and their prefix sums, which are linear) are its parent's minus its
+        sibling's.
+        """
+        pairs = []
+        for i in batch:
+            lt, rt = self.left[i], self.right[i]
+            if self.splittable(lt) or self.splittable(rt):
+                pairs.append((i, lt, rt) if self.count[lt] < self.count[rt] else (i, rt, lt))
+        if not pairs:
+            return []
+        # one run of slots: [smaller children that stay leaves | smaller that may split |
+        # larger that may split], so the ones to evaluate are one view
+        pairs.sort(key=lambda pair: self.splittable(pair[1]))
+        n_leafy = sum(not self.splittable(small) for _, small, _ in pairs)
+        larges = [(j, p, lg) for j, (p, _, lg) in enumerate(pairs) if self.splittable(lg)]
+        q = len(pairs)
+        pool = self.pool
+        start = pool.take(q + len(larges))
+        if q == 1:
+            rows, slot = self.rows[pairs[0][1]], None
+            g, h = self.weights(rows, self.tree[pairs[0][1]])
+        else:
+            parts = [self.rows[small] for _, small, _ in pairs]
+            rows = np.concatenate(parts)
+            sizes = [r.shape[0] for r in parts]
+            slot = np.arange(q).repeat(sizes)
+            g, h = self.weights(rows, np.array([self.tree[s] for _, s, _ in pairs]).repeat(sizes))
+        histograms(
+            codes, rows, slot, g, h, pool.raw[start : start + q], pool.cum[start : start + q]
+        )
+        for j, (small_j, parent, _) in enumerate(larges):
+            a, b = self.slot[parent], start + small_j
+            np.subtract(pool.raw[a], pool.raw[b], out=pool.raw[start + q + j])
+            np.subtract(pool.cum[a], pool.cum[b], out=pool.cum[start + q + j])
+        for parent, _, _ in pairs:
+            pool.release(self.slot.pop(parent))
+        pool.release(start, n_leafy)
+        ids = [small for _, small, _ in pairs[n_leafy:]] + [lg for *_, lg in larges]
+        return self.set_splits(ids, start + n_leafy)
+
+
+def _next_batch(open_: list[int], t: _Trees, budget: int) -> list[int]:
+    """The open leaves of one tree to split now: all of them when the ``budget`` of splits
+    cannot run out (then every split that can happen will, in any order), else the best one.
+
+    Splitting a leaf early is not enough to be safe when the budget binds: its children
+    would compete, too early, with leaves that best-first order pops before it.
+    """
+    if sum(t.max_splits(i) for i in open_) <= budget:
+        return open_
+    return [min(open_, key=lambda i: (-t.gain[i], i))]
+
+
+def grow_hist_trees(
     codes: NDArray[np.intp],
-    X_binned: NDArray[np.uint8],
+    XbT: NDArray[np.uint8],
     g: NDArray[np.float64],
     h: NDArray[np.float64] | None,
     bin_thresholds: list[NDArray[np.float64]],
     params: HistParams,
     shrinkage: float,
-    width: int,
+    pool: HistPool,
     root_count: NDArray[np.float64] | None = None,
-) -> tuple[TreeArrays, list[tuple[NDArray[np.intp], float]]]:
-    """Grow one tree on gradients ``g`` and hessians ``h`` (None: all ones), best leaf first.
+) -> list[tuple[TreeArrays, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]]:
+    """Grow one tree per column of gradients ``g`` (hessians ``h``; None: all ones), each
+    best leaf first, all in lockstep.
+
+    Parameters
+    ----------
+    codes : (n, k) intp, ``bin + width·feature`` of every training sample.
+    XbT : (k, n) uint8, the bins feature by feature (to route samples at a split).
+    g, h : (n, K) per-sample gradients and hessians of the K trees (h None: unit hessians).
+    bin_thresholds, params, shrinkage : the binning, growth rules, ν.
+    pool : storage for the histograms, (S, k, width) per slot (S = 2 when h is None).
+    root_count : the count histogram of all samples (the same every iteration).
 
     Returns
     -------
-    tree : TreeArrays
-        Flat nodes with real-valued thresholds (for raw X) and leaf values ``-ν G/(H + λ)``.
-        (``root_count``: the count histogram of all samples, the same every iteration.)
-    leaves : list of (indices, value)
-        The training samples of each leaf and its value, to update the raw predictions.
+    list, per tree, of
+        tree : TreeArrays with real-valued thresholds (for raw X) and leaf values
+            ``-ν G/(H + λ)``;
+        bins : (n_nodes,) uint8, the split bin of every inner node (x goes left when
+            bin(x) <= bins[node]);
+        rows, values : training samples in leaf order and the value of the leaf each reached.
     """
-    n = X_binned.shape[0]
-    lam = params.l2_regularization
-    root = _Node(np.arange(n), 0, histograms(codes, None, g, h, width, root_count))
-    nodes = [root]
-    heap: list[tuple[float, int]] = []
-
-    def consider(ids: list[int]) -> None:
-        ready = [
-            i
-            for i in ids
-            if nodes[i].idx.shape[0] >= 2 * params.min_samples_leaf
-            and (params.max_depth is None or nodes[i].depth < params.max_depth)
-        ]
-        if not ready:
-            return
-        splits = best_splits(np.stack([nodes[i].hist for i in ready]), params)
-        for i, split in zip(ready, splits):
-            nodes[i].split = split
-            if split is not None:
-                heapq.heappush(heap, (-split[0], i))
-
-    consider([0])
-    n_leaves = 1
+    n, K = g.shape
+    # a child of >= min_samples_leaf samples clears min_hessian_to_split whenever every
+    # hessian does on that many samples: then the hessian test can be skipped
+    mh, msl = params.min_hessian_to_split, params.min_samples_leaf
+    pool.clear()
+    t = _Trees(params, h is not None and float(h.min()) * msl < mh, pool, g, h)
+    open_: list[list[int]] = [[] for _ in range(K)]  # per tree, leaves waiting to be split
+    for root in t.grow_roots(codes, root_count):
+        open_[t.tree[root]].append(root)
     max_leaves = params.max_leaf_nodes if params.max_leaf_nodes is not None else n
-    while heap and n_leaves < max_leaves:
-        _, i = heapq.heappop(heap)
-        node = nodes[i]
-        assert node.split is not None
-        _, f, b = node.split
-        go_left = X_binned[node.idx, f] <= b
-        left_idx, right_idx = node.idx[go_left], node.idx[~go_left]
-        small, large = (
-            (left_idx, right_idx)
-            if left_idx.size <= right_idx.size
-            else (
-                right_idx,
-                left_idx,
-            )
-        )
-        small_hist = histograms(codes, small, g, h, width)
-        large_hist = node.hist - small_hist
-        if small is left_idx:
-            lh, rh = small_hist, large_hist
-        else:
-            lh, rh = large_hist, small_hist
-        nodes.append(_Node(left_idx, node.depth + 1, lh))
-        nodes.append(_Node(right_idx, node.depth + 1, rh))
-        node.children = (len(nodes) - 2, len(nodes) - 1)
-        node.hist = np.empty(0)  # free the parent's histogram
-        n_leaves += 1
-        consider([len(nodes) - 2, len(nodes) - 1])
+    n_leaves = [1] * K
+    while True:
+        batch: list[int] = []
+        for k in range(K):
+            if open_[k] and n_leaves[k] < max_leaves:
+                chosen = _next_batch(open_[k], t, max_leaves - n_leaves[k])
+                open_[k] = [] if chosen is open_[k] else [i for i in open_[k] if i != chosen[0]]
+                n_leaves[k] += len(chosen)
+                batch += chosen
+        if not batch:
+            break
+        t.split(batch, XbT)
+        # a tree at its budget keeps its new children as leaves: no histograms for them
+        grow = [i for i in batch if n_leaves[t.tree[i]] < max_leaves]
+        if grow:
+            for i in t.evaluate_children(grow, codes):
+                open_[t.tree[i]].append(i)
+    return [_finish(t, k, bin_thresholds, shrinkage) for k in range(K)]
 
-    m = len(nodes)
-    feature = np.full(m, -2, dtype=np.intp)
+
+def _finish(
+    t: _Trees, k: int, bin_thresholds: list[NDArray[np.float64]], shrinkage: float
+) -> tuple[TreeArrays, NDArray[np.uint8], NDArray[np.intp], NDArray[np.float64]]:
+    """Flat arrays of tree ``k``, and each training sample's leaf value."""
+    ids = np.flatnonzero(np.array(t.tree) == k)
+    m = ids.shape[0]
+    local = np.full(len(t.tree), -1, dtype=np.intp)
+    local[ids] = np.arange(m)
+    left_global = np.array(t.left, dtype=np.intp)[ids]
+    inner = left_global >= 0
+    left = np.where(inner, local[left_global], -1)
+    right = np.where(inner, local[np.array(t.right, dtype=np.intp)[ids]], -1)
+    feature = np.where(inner, np.array(t.feature, dtype=np.intp)[ids], -2)
+    bins = np.where(inner, np.array(t.bin)[ids], 0).astype(np.uint8)
     threshold = np.full(m, -2.0)
-    left = np.full(m, -1, dtype=np.intp)
-    right = np.full(m, -1, dtype=np.intp)
-    value = np.zeros((m, 1))
-    depth = np.array([nd.depth for nd in nodes], dtype=np.intp)
-    count = np.array([nd.idx.shape[0] for nd in nodes], dtype=np.intp)
-    leaves: list[tuple[NDArray[np.intp], float]] = []
-    for i, nd in enumerate(nodes):  # at most 2·max_leaf_nodes - 1 nodes
-        if nd.children is not None:
-            assert nd.split is not None
-            _, f, b = nd.split
-            feature[i], threshold[i] = f, bin_thresholds[f][b]
-            left[i], right[i] = nd.children
-        else:
-            G, H = nd.hist[0, 0].sum(), nd.hist[1, 0].sum()
-            value[i, 0] = -shrinkage * G / (H + lam + 1e-15)
-            leaves.append((nd.idx, float(value[i, 0])))
+    threshold[inner] = [bin_thresholds[f][b] for f, b in zip(feature[inner], bins[inner])]
+    count = np.array(t.count, dtype=np.intp)[ids]
+    # scikit-learn's root has value 0, so a tree that cannot split predicts 0 (its G is ~0
+    # at the baseline anyway; a rounding-sized value would flip ties of predict)
+    value = np.where(inner, 0.0, np.array(t.value)[ids] * shrinkage)
+    leaf_ids = ids[~inner]
+    rows = np.concatenate([t.rows[i] for i in leaf_ids.tolist()])
+    values = np.repeat(value[~inner], count[~inner])
     tree = TreeArrays(
         feature=feature,
         threshold=threshold,
         left=left,
         right=right,
-        value=value,
+        value=value[:, None],
         impurity=np.zeros(m),
         n_node_samples=count,
         weighted_n_node_samples=count.astype(np.float64),
-        depth=depth,
+        depth=np.array(t.depth, dtype=np.intp)[ids],
         tree=np.zeros(m, dtype=np.intp),
         roots=np.zeros(1, dtype=np.intp),
     )
-    return tree, leaves
+    return tree, bins, rows, values
