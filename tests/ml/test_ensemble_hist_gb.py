@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from groundup.ml.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from groundup.ml.ensemble._hist_gb import holdout_split
-from groundup.ml.ensemble._hist_grower import HistParams, best_splits, prefix_sums
+from groundup.ml.ensemble._hist_splitter import HistParams, best_splits, prefix_sums
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,8 @@ from ..tree._classes import check_classification_targets, fit_weights
 from ..tree._params import check_int, check_real
 from ._binning import apply_bins, find_thresholds
 from ._forest import merge_trees
-from ._hist_grower import HistParams, HistPool, grow_hist_trees
+from ._hist_grower import grow_hist_trees
+from ._hist_splitter import HistParams, HistPool
 from ._losses import Loss
 
 
