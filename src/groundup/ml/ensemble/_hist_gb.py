@@ -250,8 +250,11 @@ class _BaseHGB(BaseEstimator):
             # With early stopping but no held-out set, sklearn scores the training data.
             X_tr, y_tr, sw_tr = X, y, sw
             X_val, y_val, sw_val = X, y, sw
+        # scikit-learn bins at weighted percentiles when weights are given (unit weights give
+        # the unweighted ones, so "no weights" and all-ones agree)
+        weighted = not np.all(sw_tr == 1.0)
         self._bin_thresholds = find_thresholds(
-            X_tr, self.max_bins, 200_000, np.random.RandomState(seed)
+            X_tr, self.max_bins, 200_000, np.random.RandomState(seed), sw_tr if weighted else None
         )
         X_binned = apply_bins(X_tr, self._bin_thresholds)
         XbT = np.ascontiguousarray(X_binned.T)  # feature-major: a split reads one row
@@ -267,7 +270,6 @@ class _BaseHGB(BaseEstimator):
         K = loss.n_outputs
         self._baseline = loss.baseline(y_tr, sw_tr)
         raw = np.tile(self._baseline, (X_tr.shape[0], 1))
-        weighted = not np.all(sw_tr == 1.0)
         # histogram storage reused by every tree: (gradient, count[, hessian]) × k × width;
         # unweighted squared error has unit hessians, whose histogram is the count's
         n_stats = 2 if loss.kind == "squared_error" and not weighted else 3
