@@ -133,11 +133,9 @@ def _move_sums(
     mass: NDArray[np.float64],
     old: NDArray[np.intp],
     new: NDArray[np.intp],
+    moved: NDArray[np.intp],
 ) -> None:
-    """Correct the cluster sums in place for the samples whose label changed old → new."""
-    moved = np.flatnonzero(old != new)
-    if moved.size == 0:
-        return
+    """Correct the cluster sums in place for the samples ``moved``, whose label went old → new."""
     delta = np.zeros((sums.shape[0], moved.size))
     cols = np.arange(moved.size)
     delta[new[moved], cols] = w[moved]
@@ -192,14 +190,16 @@ def _lloyd(
     for step in range(max_iter):
         n_iter = step + 1
         labels, d = _assign(X, centers, x_sq)
-        if labels_old is not None and np.array_equal(labels, labels_old):
+        moved = None if labels_old is None else np.flatnonzero(labels != labels_old)
+        if moved is not None and moved.size == 0:
             # A stable partition: the centres are already its means (scikit-learn's strict
             # convergence) and d holds the distances to them — no extra pass needed.
             return labels, float(d @ w), centers, n_iter
-        if labels_old is None or np.count_nonzero(labels != labels_old) > n // 8:
+        if moved is None or moved.size > n // 8:
             sums, mass = _cluster_sums(X, w, labels, k)
         else:
-            _move_sums(X, w, sums, mass, labels_old, labels)
+            assert labels_old is not None
+            _move_sums(X, w, sums, mass, labels_old, labels, moved)
         new = _centers(X, w, labels, sums, mass, centers)
         shift = float(((new - centers) ** 2).sum())
         centers = new

@@ -50,12 +50,11 @@ def find_thresholds(
         p = None if w is None else w / w.sum()
         X = X[rng.choice(X.shape[0], subsample, replace=True, p=p)]
         w = None
-    if w is not None:
-        keep = w != 0  # a zero-weight row neither adds a distinct value nor moves a percentile
-        X, w = X[keep], w[keep]
     if w is None:
         cols = np.sort(X, axis=0)
     else:
+        keep = w != 0  # a zero-weight row neither adds a distinct value nor moves a percentile
+        X, w = X[keep], w[keep]
         order = np.argsort(X, axis=0, kind="stable")
         cols = np.take_along_axis(X, order, axis=0)
         w_sorted = w[order]  # each column's weights in that column's sorted order
